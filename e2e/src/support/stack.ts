@@ -1,0 +1,102 @@
+import { Kafka, logLevel, type Consumer, type IHeaders, type KafkaMessage } from 'kafkajs';
+import { MongoClient } from 'mongodb';
+import { randomUUID } from 'node:crypto';
+import { signApiToken, type Role } from '@feedback/auth';
+import { DEV_JWT_SECRET } from '@feedback/config';
+import { serviceEnvironment, stackUrls, type ServiceName, type StackProfile } from '../../../tools/stack/stack.ts';
+
+/** The profile global-setup started; tests reach the system only through its public addresses. */
+export function profile(): StackProfile {
+  const raw = process.env.E2E_PROFILE;
+  if (!raw) throw new Error('E2E_PROFILE is not set: run the suite through e2e/jest.config.js');
+  return JSON.parse(raw) as StackProfile;
+}
+
+export const urls = () => stackUrls(profile());
+export const serviceUrl = (service: ServiceName) => urls().services[service];
+export const serviceEnv = (service: ServiceName) => serviceEnvironment(profile(), service, process.env);
+
+export function token(role: Role, claims: { sub?: string; businessId?: string } = {}, ttlSeconds = 600): string {
+  return signApiToken({ sub: claims.sub ?? `${role}-user`, role, businessId: claims.businessId }, DEV_JWT_SECRET, ttlSeconds);
+}
+
+export function kafka(): Kafka {
+  return new Kafka({ clientId: `e2e-${randomUUID()}`, brokers: [urls().kafkaBrokers], logLevel: logLevel.NOTHING });
+}
+
+/** Builds an event in the DESIGN.md 3.1 envelope, as an upstream system would. */
+export function envelope(type: string, data: Record<string, unknown>, overrides: Record<string, unknown> = {}) {
+  return {
+    id: randomUUID(),
+    type,
+    version: 1,
+    occurredAt: new Date().toISOString(),
+    source: 'e2e-upstream',
+    correlationId: randomUUID(),
+    data,
+    ...overrides,
+  };
+}
+
+/** Publishes raw messages (already-encoded values allowed, to send poison). */
+export async function publish(topic: string, messages: { key: string; value: string | Buffer; headers?: IHeaders }[]): Promise<void> {
+  const producer = kafka().producer();
+  await producer.connect();
+  try {
+    await producer.send({ topic, acks: -1, messages });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Reads a topic from the beginning in a throw-away group, collecting what `accept` keeps, until `enough` or timeout. */
+export async function collect(topic: string, accept: (m: KafkaMessage) => boolean, enough: (found: KafkaMessage[]) => boolean, timeoutMs = 60_000): Promise<KafkaMessage[]> {
+  const consumer: Consumer = kafka().consumer({ groupId: `e2e-reader-${randomUUID()}` });
+  const found: KafkaMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out reading ${topic}: found ${found.length}`)), timeoutMs);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          if (accept(message)) found.push(message);
+          if (enough(found)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+    return found;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+/** Direct read access to a service's own database, for checks a black box can't make (encryption at rest). */
+export async function withDatabase<T>(service: ServiceName, fn: (db: ReturnType<MongoClient['db']>) => Promise<T>): Promise<T> {
+  const client = new MongoClient(urls().mongoUrl, { directConnection: true, serverSelectionTimeoutMS: 5000 });
+  await client.connect();
+  try {
+    return await fn(client.db(`${serviceEnv(service).MONGO_DB_PREFIX ?? ''}${service}`));
+  } finally {
+    await client.close();
+  }
+}
+
+/** Polls until `probe` returns a value (not undefined) or the time is up. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { event, id, isoDateTime, languageTag, topic } from '../topic';
+
+/** A review of a business was published. */
+export const reviewPublishedSchema = z.object({
+  reviewId: id(),
+  businessId: id(),
+  reviewerId: id(),
+  /** Star rating; 1–2 count as negative for the fairness monitor (R6). */
+  rating: z.number().int().min(1).max(5),
+  /** `invited`: written after an invitation sent by the platform; such reviews can't get information requests (I2). */
+  source: z.enum(['organic', 'invited']),
+  language: languageTag(),
+  publishedAt: isoDateTime(),
+});
+
+export const upstreamReviewsTopic = topic('upstream.reviews.v1', 'reviewId', {
+  ReviewPublished: event('ReviewPublished', reviewPublishedSchema),
+});
+
+export type ReviewPublished = z.infer<typeof reviewPublishedSchema>;

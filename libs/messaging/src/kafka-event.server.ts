@@ -1,0 +1,154 @@
+import { Logger } from '@nestjs/common';
+import { CustomTransportStrategy, EventPattern, Server } from '@nestjs/microservices';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { lastValueFrom } from 'rxjs';
+import { findTopic, type Envelope, type TopicDefinition } from '@feedback/contracts';
+import type { EventPublisher } from './event-publisher';
+import type { ProcessedEvents } from './idempotency';
+import { processMessage, type ProcessOutcome } from './message-processor';
+import { backoffMs } from './failures';
+
+export interface KafkaEventServerOptions {
+  kafka: Kafka;
+  groupId: string;
+  publisher: EventPublisher;
+  processed: ProcessedEvents;
+  /** Called for every consumed message (metrics). */
+  onOutcome?: (outcome: ProcessOutcome, topic: string) => void;
+}
+
+/**
+ * Marks a controller method as the handler of every event on `topic`. It
+ * receives the validated envelope (`@Payload()`) and a KafkaEventContext (`@Ctx()`).
+ */
+export function OnTopic(topic: TopicDefinition): MethodDecorator {
+  return EventPattern(topic.name) as MethodDecorator;
+}
+
+/** Context handed to `@Ctx()` in event handlers. */
+export class KafkaEventContext {
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly offset: string,
+  ) {}
+}
+
+/**
+ * A Nest transport for the platform's topics. Handlers are ordinary
+ * `@EventPattern(topicName)` methods receiving the validated envelope; this
+ * server owns what the stock Kafka transport does not: the original bytes for
+ * dead letters, payload validation per event type, idempotency on the event id,
+ * retries without loss, and committing an offset only after its effects are stored.
+ */
+export class KafkaEventServer extends Server implements CustomTransportStrategy {
+  private consumer?: Consumer;
+  private running = false;
+  private connected = false;
+  private readonly log = new Logger('KafkaEventServer');
+
+  constructor(private readonly options: KafkaEventServerOptions) {
+    super();
+  }
+
+  /** Whether the consumer is connected and in its group (for /health). */
+  isConnected(): boolean {
+    return !this.running || this.connected;
+  }
+
+  listen(callback: (error?: unknown) => void): void {
+    const topics = [...this.messageHandlers.keys()].map((pattern) => {
+      const topic = findTopic(pattern);
+      if (!topic) throw new Error(`@EventPattern('${pattern}') is not a topic of @feedback/contracts`);
+      return topic;
+    });
+    callback();
+    if (topics.length > 0) void this.startWithRetry(topics);
+  }
+
+  /** The service boots (and reports unhealthy) while the broker is down; consuming starts once it is back. */
+  private async startWithRetry(topics: TopicDefinition[]): Promise<void> {
+    this.running = true;
+    for (let attempt = 0; this.running; attempt++) {
+      try {
+        await this.start(topics);
+        return;
+      } catch (error) {
+        this.log.warn(`cannot start consuming yet (${(error as Error).message}); retrying`);
+        await this.consumer?.disconnect().catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt, 500, 10_000)));
+      }
+    }
+  }
+
+  private async start(topics: TopicDefinition[]): Promise<void> {
+    const consumer = this.options.kafka.consumer({
+      groupId: this.options.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      // A crashed consumer restarts itself instead of leaving the service silently deaf.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 500, maxRetryTime: 15_000 },
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, () => (this.connected = true));
+    consumer.on(consumer.events.DISCONNECT, () => (this.connected = false));
+    consumer.on(consumer.events.CRASH, (event) => {
+      this.connected = false;
+      this.log.error(`consumer crashed: ${event.payload.error.message} (restart: ${event.payload.restart})`);
+    });
+    await this.options.publisher.connect();
+    await consumer.connect();
+    for (const topic of topics) await consumer.subscribe({ topic: topic.name, fromBeginning: true });
+    await consumer.run({
+      autoCommit: true,
+      autoCommitInterval: 1000,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.consumeBatch(payload),
+    });
+  }
+
+  private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+    const topic = findTopic(batch.topic)!;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale() || !this.running) break;
+      const outcome = await processMessage(topic, batch.partition, message, {
+        groupId: this.options.groupId,
+        processed: this.options.processed,
+        handle: (t, envelope) => this.dispatch(t, envelope, batch.partition, message.offset),
+        deadLetter: (letter) => this.options.publisher.sendRaw(letter.topic, [{ key: letter.key, value: letter.value, headers: letter.headers }]),
+        isRunning: () => isRunning() && !isStale() && this.running,
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        log: (level, text, fields) => this.log[level === 'info' ? 'log' : level](fields ? `${text} ${JSON.stringify(fields)}` : text),
+        onOutcome: this.options.onOutcome,
+      });
+      if (outcome === 'interrupted') break;
+      resolveOffset(message.offset);
+      await heartbeat();
+    }
+    await commitOffsetsIfNecessary();
+  }
+
+  private async dispatch(topic: TopicDefinition, envelope: Envelope, partition: number, offset: string): Promise<void> {
+    const handler = this.getHandlerByPattern(topic.name);
+    if (!handler) return;
+    const result = await handler(envelope, new KafkaEventContext(topic.name, partition, offset));
+    // Exceptions inside Nest's handler pipeline arrive as an erroring stream.
+    await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+  }
+
+  /** Stops fetching, lets the in-flight message finish, commits resolved offsets, leaves the group. */
+  async close(): Promise<void> {
+    this.running = false;
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
+  }
+
+  on(): never {
+    throw new Error('KafkaEventServer does not emit events');
+  }
+
+  unwrap<T>(): T {
+    return this.consumer as T;
+  }
+}

@@ -1,0 +1,3 @@
+/** @feedback/persistence: one MongoDB database per service, and helpers for idempotent writes. */
+export * from './mongo.module';
+export * from './mongo-errors';

@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import { KeyRing } from './key-ring';
+import { maskEmail, maskUrlSecrets } from './redaction';
+
+const oldKey = { id: 'k1', key: randomBytes(32) };
+const newKey = { id: 'k2', key: randomBytes(32) };
+
+describe('KeyRing', () => {
+  it('seals so that the plaintext does not appear, and opens it again', () => {
+    const ring = new KeyRing([oldKey]);
+    const sealed = ring.seal('ann@example.com', 'contact:u1');
+    expect(JSON.stringify(sealed)).not.toContain('ann@example.com');
+    expect(ring.open(sealed, 'contact:u1')).toBe('ann@example.com');
+  });
+
+  it('keeps old data readable after rotation while new data uses the new key', () => {
+    const before = new KeyRing([oldKey]).seal('old value');
+    const rotated = new KeyRing([newKey, oldKey]);
+    expect(rotated.open(before)).toBe('old value');
+    expect(rotated.seal('new value').keyId).toBe('k2');
+  });
+
+  it('refuses a value moved to another record or tampered with', () => {
+    const ring = new KeyRing([oldKey]);
+    const sealed = ring.seal('secret', 'contact:u1');
+    expect(() => ring.open(sealed, 'contact:u2')).toThrow();
+    const tampered = { ...sealed, ciphertext: Buffer.from('xxxxxx').toString('base64') };
+    expect(() => ring.open(tampered, 'contact:u1')).toThrow();
+  });
+
+  it('names a missing key', () => {
+    expect(() => new KeyRing([newKey]).open(new KeyRing([oldKey]).seal('x'))).toThrow(/no key k1/);
+  });
+});
+
+describe('masking', () => {
+  it('masks emails and link secrets', () => {
+    expect(maskEmail('ann.smith@example.com')).toBe('a***@example.com');
+    expect(maskUrlSecrets('/respond/abc.def.ghi?x=1')).toBe('/respond/[REDACTED]?x=1');
+    expect(maskUrlSecrets('/documentation/tok')).toBe('/documentation/[REDACTED]');
+  });
+});

@@ -1,0 +1,61 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+/** One AES-256 key of the ring. */
+export interface PiiKey {
+  id: string;
+  key: Buffer;
+}
+
+/** A value sealed with AES-256-GCM; `keyId` says which key of the ring can open it. */
+export interface Sealed {
+  keyId: string;
+  iv: string;
+  tag: string;
+  ciphertext: string;
+}
+
+/**
+ * Encrypts personal data at rest. The first key of the ring seals; every key of
+ * the ring opens, so rotating means putting a new key first and keeping the old
+ * ones until their data has been purged or re-sealed.
+ */
+export class KeyRing {
+  private readonly byId: Map<string, Buffer>;
+
+  constructor(private readonly keys: readonly PiiKey[]) {
+    if (keys.length === 0) throw new Error('the PII key ring is empty');
+    for (const k of keys) if (k.key.length !== 32) throw new Error(`PII key ${k.id} is not 32 bytes`);
+    this.byId = new Map(keys.map((k) => [k.id, k.key]));
+  }
+
+  get activeKeyId(): string {
+    return this.keys[0]!.id;
+  }
+
+  /** `context` (e.g. the record id) is bound as associated data: a sealed value can't be moved to another record. */
+  seal(plaintext: string, context = ''): Sealed {
+    const active = this.keys[0]!;
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', active.key, iv);
+    cipher.setAAD(Buffer.from(context, 'utf8'));
+    const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return { keyId: active.id, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64') };
+  }
+
+  open(sealed: Sealed, context = ''): string {
+    const key = this.byId.get(sealed.keyId);
+    if (!key) throw new Error(`no key ${sealed.keyId} in the PII key ring`);
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
+    decipher.setAAD(Buffer.from(context, 'utf8'));
+    decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
+    return Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64')), decipher.final()]).toString('utf8');
+  }
+
+  sealJson(value: unknown, context = ''): Sealed {
+    return this.seal(JSON.stringify(value), context);
+  }
+
+  openJson<T>(sealed: Sealed, context = ''): T {
+    return JSON.parse(this.open(sealed, context)) as T;
+  }
+}

@@ -1,0 +1,4 @@
+/** @feedback/service-kit: the wiring every service shares (owner: platform team). */
+export * from './service-kit.module';
+export * from './bootstrap';
+export * from './processed-events.repository';

@@ -1,0 +1,75 @@
+import { Controller, Get, Header, Injectable } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import type { Admin } from 'kafkajs';
+import type { Connection } from 'mongoose';
+import { PublicRoute } from '@feedback/auth';
+import { KafkaEventServer } from '@feedback/messaging';
+import { metricsRegistry } from '@feedback/observability';
+
+/** A kafkajs admin kept connected for health probes. */
+export abstract class KafkaAdmin {
+  abstract readonly admin: Admin;
+}
+
+@Injectable()
+export class InfrastructureHealth {
+  constructor(
+    private readonly indicators: HealthIndicatorService,
+    private readonly kafkaAdmin: KafkaAdmin,
+    private readonly server: KafkaEventServer,
+    @InjectConnection() private readonly connection: Connection,
+  ) {}
+
+  kafka() {
+    return this.indicators
+      .check('kafka')
+      .attempt(async () => {
+        const cluster = await this.kafkaAdmin.admin.describeCluster();
+        if (!this.server.isConnected()) throw new Error('consumer is not in its group');
+        return { brokers: cluster.brokers.length };
+      })
+      .withTimeout(3000);
+  }
+
+  mongo() {
+    return this.indicators
+      .check('mongo')
+      .attempt(async () => {
+        const db = this.connection.db;
+        if (!db) throw new Error('not connected');
+        await db.command({ ping: 1 });
+        return { database: db.databaseName };
+      })
+      .withTimeout(3000);
+  }
+}
+
+@ApiTags('operations')
+@Controller()
+export class PlatformController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly infrastructure: InfrastructureHealth,
+  ) {}
+
+  @Get('health')
+  @PublicRoute()
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOperation({ summary: 'Liveness and readiness: 200 when Kafka and MongoDB are reachable, 503 otherwise' })
+  @ApiOkResponse({ description: 'every dependency is up' })
+  @ApiServiceUnavailableResponse({ description: 'a dependency is down; the body says which' })
+  check() {
+    return this.health.check([() => this.infrastructure.kafka(), () => this.infrastructure.mongo()]);
+  }
+
+  @Get('metrics')
+  @PublicRoute()
+  @Header('Content-Type', metricsRegistry.contentType)
+  @ApiOperation({ summary: 'Prometheus metrics' })
+  @ApiOkResponse({ description: 'Prometheus text exposition format' })
+  metrics(): Promise<string> {
+    return metricsRegistry.metrics();
+  }
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// Entry point of the README commands on a fresh clone. Runs on whatever Node
+// the machine has (even one past end of life): installs the locked
+// dependencies when missing or stale, which brings the pinned Node 24, then
+// hands over to that Node for the real work.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const { existsSync, statSync } = require('node:fs');
+const { join } = require('node:path');
+
+const root = join(__dirname, '..');
+const node24 = join(root, 'node_modules', 'node', 'bin', 'node');
+const tsxCli = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+const commands = {
+  start: ['tools/stack/cli.ts'],
+  test: ['tools/run-tests.ts'],
+  token: ['tools/token.ts'],
+};
+
+function installNeeded() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  if (!existsSync(marker) || !existsSync(node24) || !existsSync(tsxCli)) return true;
+  return statSync(join(root, 'package-lock.json')).mtimeMs > statSync(marker).mtimeMs;
+}
+
+const [command, ...args] = process.argv.slice(2);
+if (!commands[command]) {
+  process.stderr.write(`usage: bootstrap.cjs ${Object.keys(commands).join('|')} [args]\n`);
+  process.exit(2);
+}
+if (installNeeded()) {
+  process.stdout.write('Installing dependencies (npm ci, first run only)...\n');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    process.stderr.write('npm ci failed: see the output above (the npm registry must be reachable).\n');
+    process.exit(result.status ?? 1);
+  }
+}
+const result = spawnSync(node24, [tsxCli, ...commands[command], ...args], { cwd: root, stdio: 'inherit' });
+process.exit(result.status ?? (result.signal ? 1 : 0));

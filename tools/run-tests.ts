@@ -1,0 +1,32 @@
+// `npm test`: every check in order, stopping at the first failure.
+// Unit tests need nothing running; the e2e suite starts its own stack on its own
+// ports (see e2e/global-setup.ts), so it can run beside a running `npm start`.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..');
+const bin = (pkg: string, file: string) => join(root, 'node_modules', pkg, file);
+const jestArgs = ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', bin('jest', 'bin/jest.js')];
+
+const steps: { name: string; args: string[] }[] = [
+  { name: 'typecheck', args: [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json', '--noEmit'] },
+  { name: 'lint', args: [bin('eslint', 'bin/eslint.js'), '--max-warnings=0', 'apps', 'libs', 'e2e', 'tools'] },
+  { name: 'build', args: [bin('@swc/cli', 'bin/swc.js'), 'apps', 'libs', '-d', 'dist', '--copy-files', '--config-file', '.swcrc'] },
+  { name: 'unit and integration tests', args: [...jestArgs, '-c', 'jest.unit.config.js', '--ci'] },
+  { name: 'e2e tests (real Kafka, MongoDB-wire, SMTP)', args: [...jestArgs, '-c', 'e2e/jest.config.js', '--ci', '--runInBand'] },
+];
+
+const only = process.argv[2];
+const started = Date.now();
+for (const step of steps) {
+  if (only && !step.name.startsWith(only)) continue;
+  const t0 = Date.now();
+  process.stdout.write(`\n=== ${step.name} ===\n`);
+  const result = spawnSync(process.execPath, step.args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    process.stderr.write(`\n${step.name} failed (exit ${result.status ?? result.signal}).\n`);
+    process.exit(result.status ?? 1);
+  }
+  process.stdout.write(`=== ${step.name}: ok in ${((Date.now() - t0) / 1000).toFixed(1)} s ===\n`);
+}
+process.stdout.write(`\nAll checks passed in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);

@@ -1,0 +1,179 @@
+// The whole local system: infrastructure (Kafka, MongoDB-wire, MailDev), the
+// platform's topics, and the five services, each waited on until healthy.
+// Used by `npm start` (profile "dev") and by the e2e suite (profile "test", on
+// its own ports, in-memory store and fresh data, so both can run at once).
+// Runs under tsx (npm scripts) and under jest.
+
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  assertPortsFree,
+  checkPrerequisites,
+  createTopics,
+  ensureJars,
+  spawnManaged,
+  startKafka,
+  startMailDev,
+  startMongo,
+  stopAll,
+  waitFor,
+  type InfraPorts,
+  type Log,
+  type ManagedProcess,
+} from './infra.ts';
+// A relative import: jest's globalSetup runs outside its module mapper.
+import { topicsToProvision } from '../../libs/contracts/src/registry';
+
+export const SERVICES = ['requests', 'feedback-store', 'reporting', 'analytics', 'notifications'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export interface StackProfile {
+  name: 'dev' | 'test';
+  dataDir: string;
+  /** dev keeps data between runs; test starts from nothing every time. */
+  fresh: boolean;
+  mongoBackend: 'h2' | 'memory';
+  ports: InfraPorts;
+  servicePorts: Record<ServiceName, number>;
+  /** Extra environment for every service (tests shorten windows, use a db prefix...). */
+  serviceEnv: Record<string, string>;
+}
+
+export function devProfile(repoRoot: string): StackProfile {
+  return {
+    name: 'dev',
+    dataDir: join(repoRoot, '.local', 'dev'),
+    fresh: false,
+    mongoBackend: 'h2',
+    ports: { kafka: 9092, kafkaController: 9093, mongo: 27017, smtp: 1025, mailWeb: 1080 },
+    servicePorts: { requests: 3001, 'feedback-store': 3002, reporting: 3003, analytics: 3004, notifications: 3005 },
+    serviceEnv: {},
+  };
+}
+
+export function testProfile(repoRoot: string): StackProfile {
+  return {
+    name: 'test',
+    dataDir: join(repoRoot, '.local', 'test'),
+    fresh: true,
+    mongoBackend: 'memory',
+    ports: { kafka: 19092, kafkaController: 19093, mongo: 28017, smtp: 11025, mailWeb: 11080 },
+    servicePorts: { requests: 13001, 'feedback-store': 13002, reporting: 13003, analytics: 13004, notifications: 13005 },
+    serviceEnv: { MONGO_DB_PREFIX: 'e2e_', NODE_ENV: 'test', LOG_LEVEL: 'info' },
+  };
+}
+
+export interface RunningStack {
+  profile: StackProfile;
+  /** Environment a client (test, token tool) needs to reach the stack. */
+  urls: StackUrls;
+  processes: ManagedProcess[];
+  stop(): Promise<void>;
+}
+
+export interface StackUrls {
+  kafkaBrokers: string;
+  mongoUrl: string;
+  smtpUrl: string;
+  mailWebUrl: string;
+  services: Record<ServiceName, string>;
+}
+
+export function stackUrls(profile: StackProfile): StackUrls {
+  const host = '127.0.0.1';
+  return {
+    kafkaBrokers: `${host}:${profile.ports.kafka}`,
+    mongoUrl: `mongodb://${host}:${profile.ports.mongo}`,
+    smtpUrl: `smtp://${host}:${profile.ports.smtp}`,
+    mailWebUrl: `http://${host}:${profile.ports.mailWeb}`,
+    services: Object.fromEntries(SERVICES.map((s) => [s, `http://${host}:${profile.servicePorts[s]}`])) as Record<ServiceName, string>,
+  };
+}
+
+/** The environment every service gets: DESIGN.md 3.4 variables, overridable by the caller's own environment. */
+export function serviceEnvironment(profile: StackProfile, service: ServiceName, parentEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const urls = stackUrls(profile);
+  const defaults: Record<string, string> = {
+    KAFKA_BROKERS: urls.kafkaBrokers,
+    MONGO_URL: urls.mongoUrl,
+    SMTP_URL: urls.smtpUrl,
+    PUBLIC_BASE_URL: urls.services.requests,
+    DOCUMENTATION_BASE_URL: urls.services.reporting,
+    ...profile.serviceEnv,
+  };
+  // An operator's or test's own setting wins over the profile's default, except
+  // for what makes two stacks separate (ports and brokers are the profile's).
+  const env: NodeJS.ProcessEnv = { ...defaults, ...parentEnv, KAFKAJS_NO_PARTITIONER_WARNING: '1' };
+  if (profile.name === 'test') Object.assign(env, defaults);
+  env.PORT = String(profile.servicePorts[service]);
+  return env;
+}
+
+async function healthy(url: string): Promise<boolean> {
+  const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(3000) });
+  return response.status === 200;
+}
+
+/** Starts one service from the build output and waits until its /health says 200. */
+export async function startService(repoRoot: string, profile: StackProfile, service: ServiceName, env: NodeJS.ProcessEnv = process.env): Promise<ManagedProcess> {
+  const main = join(repoRoot, 'dist', 'apps', service, 'src', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
+  const logFile = join(profile.dataDir, 'logs', `${service}.log`);
+  const proc = spawnManaged(service, process.execPath, ['--enable-source-maps', main], {
+    cwd: repoRoot,
+    env: serviceEnvironment(profile, service, env),
+    logFile,
+  });
+  await waitFor(`${service} /health`, () => healthy(stackUrls(profile).services[service]), 90_000, { proc });
+  return proc;
+}
+
+/** Starts everything in dependency order, showing progress; stops what it started if a step fails. */
+export async function startStack(repoRoot: string, profile: StackProfile, log: Log): Promise<RunningStack> {
+  const started: ManagedProcess[] = [];
+  const step = (n: number, text: string) => log(`[${n}/6] ${text}`);
+  try {
+    step(1, 'checking prerequisites and ports');
+    checkPrerequisites();
+    await assertPortsFree({
+      kafka: profile.ports.kafka,
+      'kafka controller': profile.ports.kafkaController,
+      mongo: profile.ports.mongo,
+      smtp: profile.ports.smtp,
+      'mail web': profile.ports.mailWeb,
+      ...Object.fromEntries(SERVICES.map((s) => [s, profile.servicePorts[s]])),
+    });
+    if (profile.fresh) rmSync(profile.dataDir, { recursive: true, force: true });
+    mkdirSync(profile.dataDir, { recursive: true });
+
+    step(2, 'resolving Kafka and MongoDB-wire jars (Maven, first run only)');
+    await ensureJars(repoRoot, log);
+
+    step(3, 'starting Kafka, MongoDB-wire server and MailDev');
+    const [kafka, mongo, mail] = await Promise.all([
+      startKafka({ repoRoot, dataDir: profile.dataDir, port: profile.ports.kafka, controllerPort: profile.ports.kafkaController, log }),
+      startMongo({ repoRoot, dataDir: profile.dataDir, port: profile.ports.mongo, backend: profile.mongoBackend, log }),
+      startMailDev({ repoRoot, dataDir: profile.dataDir, smtpPort: profile.ports.smtp, webPort: profile.ports.mailWeb, log }),
+    ]);
+    started.push(kafka, mongo, mail);
+
+    step(4, 'creating topics and dead-letter topics');
+    await createTopics([stackUrls(profile).kafkaBrokers], topicsToProvision(), log);
+
+    step(5, `starting ${SERVICES.length} services`);
+    const services = await Promise.all(
+      SERVICES.map(async (service) => {
+        const proc = await startService(repoRoot, profile, service);
+        started.push(proc);
+        log(`  ${service} healthy on ${stackUrls(profile).services[service]}`);
+        return proc;
+      }),
+    );
+    step(6, 'ready');
+    const processes = [...services, mail, mongo, kafka];
+    return { profile, urls: stackUrls(profile), processes, stop: () => stopAll(processes) };
+  } catch (error) {
+    await stopAll(started.reverse()).catch(() => undefined);
+    throw error;
+  }
+}
