@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { serviceEnv, profile } from '@e2e/support';
+import { serviceEnv, profile } from './support';
 
 const repoRoot = join(__dirname, '..', '..');
 

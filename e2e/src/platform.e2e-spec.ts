@@ -1,5 +1,5 @@
 import { SERVICES } from '../../tools/stack/stack.ts';
-import { serviceUrl, token } from '@e2e/support';
+import { serviceUrl, token } from './support';
 
 describe.each(SERVICES)('%s service', (service) => {
   it('reports Kafka and MongoDB healthy on /health', async () => {

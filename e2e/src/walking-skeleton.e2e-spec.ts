@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { collect, envelope, eventually, publish, serviceUrl, token, withDatabase } from '@e2e/support';
+import { collect, envelope, eventually, publish, serviceUrl, token, withDatabase } from './support';
 
 const USERS = 'upstream.users.v1';
 const integrity = () => ({ authorization: `Bearer ${token('integrity')}` });
