@@ -11,7 +11,7 @@ const jestArgs = ['--experimental-vm-modules', '--disable-warning=ExperimentalWa
 const steps: { name: string; args: string[] }[] = [
   { name: 'typecheck', args: [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json', '--noEmit'] },
   // The module-boundary lint rule reads Nx's project graph, so compute it first.
-  { name: 'project graph', args: [bin('nx', 'bin/nx.js'), 'show', 'projects'] },
+  { name: 'project graph', args: [bin('nx', 'dist/bin/nx.js'), 'show', 'projects'] },
   { name: 'lint', args: [bin('eslint', 'bin/eslint.js'), '--max-warnings=0', 'apps', 'libs', 'e2e', 'tools'] },
   { name: 'build', args: [bin('@swc/cli', 'bin/swc.js'), 'apps', 'libs', '-d', 'dist', '--copy-files', '--config-file', '.swcrc'] },
   { name: 'unit and integration tests', args: [...jestArgs, '-c', 'jest.unit.config.js', '--ci'] },
