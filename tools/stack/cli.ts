@@ -23,7 +23,6 @@ async function main(): Promise<void> {
   log('');
   log(`The platform is up (${((Date.now() - started) / 1000).toFixed(1)} s). Where to look:`);
   for (const service of SERVICES) log(`  ${service.padEnd(15)} ${urls.services[service]}   docs ${urls.services[service]}/docs   health ${urls.services[service]}/health`);
-  log(`  analyst dashboard ${urls.services.analytics}/dashboard`);
   log(`  email inbox       ${urls.mailWebUrl}   (SMTP ${urls.smtpUrl}; REST API ${urls.mailWebUrl}/api/email)`);
   log(`  Kafka             ${urls.kafkaBrokers}`);
   log(`  MongoDB (wire)    ${urls.mongoUrl}   (data in ${stack.profile.dataDir})`);

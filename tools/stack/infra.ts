@@ -127,12 +127,12 @@ async function resolveWithMaven(name: string, pom: string, dir: string, hash: st
   const mvn = spawnManaged(
     `mvn-${name}`,
     'mvn',
-    ['-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${tmp}`, '-Dmdep.includeScope=runtime'],
+    ['-B', '-Dstyle.color=never', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${tmp}`, '-Dmdep.includeScope=runtime'],
     { logFile: mvnLog },
   );
   // progress: Maven prints one "Downloaded from" line per file fetched
   const ticker = setInterval(() => {
-    const n = (readFileSync(mvnLog, 'utf8').match(/^Downloaded from /gm) ?? []).length;
+    const n = (readFileSync(mvnLog, 'utf8').match(/^\[INFO\] Downloaded from /gm) ?? []).length;
     log(`${name}: resolving jars... ${n} files downloaded, ${Math.round((Date.now() - started) / 1000)} s`);
   }, 3000);
   const code = await mvn.exited.finally(() => clearInterval(ticker));
