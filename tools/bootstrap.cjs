@@ -38,5 +38,7 @@ if (installNeeded()) {
     process.exit(result.status ?? 1);
   }
 }
-const result = spawnSync(node24, [tsxCli, ...commands[command], ...args], { cwd: root, stdio: 'inherit' });
+// kafkajs 2.2.4 schedules a harmless negative timeout that Node 24 warns about (kafkajs issue #1751).
+const quiet = ['--disable-warning=TimeoutNegativeWarning'];
+const result = spawnSync(node24, [...quiet, tsxCli, ...commands[command], ...args], { cwd: root, stdio: 'inherit' });
 process.exit(result.status ?? (result.signal ? 1 : 0));

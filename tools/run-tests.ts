@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 const root = join(__dirname, '..');
 const bin = (pkg: string, file: string) => join(root, 'node_modules', pkg, file);
-const jestArgs = ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', bin('jest', 'bin/jest.js')];
+const jestArgs = ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', '--disable-warning=TimeoutNegativeWarning', bin('jest', 'bin/jest.js')];
 
 const steps: { name: string; args: string[] }[] = [
   { name: 'typecheck', args: [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json', '--noEmit'] },

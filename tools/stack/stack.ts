@@ -119,7 +119,7 @@ export async function startService(repoRoot: string, profile: StackProfile, serv
   const main = join(repoRoot, 'dist', 'apps', service, 'src', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
   const logFile = join(profile.dataDir, 'logs', `${service}.log`);
-  const proc = spawnManaged(service, process.execPath, ['--enable-source-maps', main], {
+  const proc = spawnManaged(service, process.execPath, ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', main], {
     cwd: repoRoot,
     env: serviceEnvironment(profile, service, env),
     logFile,
