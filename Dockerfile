@@ -12,8 +12,8 @@ COPY package.json package-lock.json ./
 # --ignore-scripts: the only install scripts are dev tooling (nx, esbuild, swc's
 # check of its prebuilt binary, a telemetry ping) and the `node` devDependency, whose
 # preinstall downloads a second Node binary to pin the version for local work.
-# The base image already is Node 24, so drop that package's (unpopulated) shim too,
-# or `npm run` would put a dangling `node` first on PATH.
+# The base image already is Node 24; the rm makes sure no unpopulated `node` shim
+# of that package sits first on the PATH that `npm run` builds.
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --ignore-scripts --no-audit --no-fund \
  && rm -f node_modules/.bin/node
@@ -37,8 +37,9 @@ ENV NODE_ENV=production \
 
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Dev tooling (swc, jest, nx, the `node` package) stays out of the image; no
-# install script of a production dependency is needed at run time.
+# Dev tooling (swc, jest, nx, the `node` package) stays out of the image. The one
+# install script among production dependencies is a telemetry ping (@scarf/scarf,
+# via swagger-ui-dist), which the app does not need.
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
