@@ -261,13 +261,14 @@ describe('docker-compose.yml', () => {
     const helper = /create\(\)\s*\{([^}]*)\}/.exec(text)?.[1] ?? '';
     expect(helper).toContain('/opt/kafka/bin/kafka-topics.sh --bootstrap-server kafka:9092 --create --if-not-exists');
     expect(helper).toContain('--topic "$$1" --partitions "$$2"');
+    expect(helper).toContain('$${3:+--config "$$3"'); // (the capture above ends at the first brace)
     // `$$` is compose's escape for `$`; a lone `$` would be interpolated (wrongly) by compose
     expect(text.replaceAll('$$', '')).not.toContain('$');
 
-    const created = [...text.matchAll(/^\s*create ([\w.-]+) (\d+)\s*$/gm)].map(([, topic, partitions]) => ({
-      name: topic,
-      partitions: Number(partitions),
-    }));
+    // `create <topic> <partitions> [name=value]`: the optional third word is a topic-level config.
+    const created = [...text.matchAll(/^\s*create ([\w.-]+) (\d+)(?: ([\w.]+)=(\S+))?\s*$/gm)].map(([, topic, partitions, key, value]) =>
+      key ? { name: topic, partitions: Number(partitions), config: { [key]: value } } : { name: topic, partitions: Number(partitions) },
+    );
     const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
     expect(created.sort(byName)).toEqual(topicsToProvision().sort(byName));
     expect(created.filter((t) => t.name.endsWith('.dlq'))).toHaveLength(9);

@@ -24,11 +24,11 @@ export const allTopics: readonly TopicDefinition[] = [
 ];
 
 /** Topics (with their dead-letter topics) that a deployment creates up front. */
-export function topicsToProvision(): { name: string; partitions: number }[] {
-  return allTopics.flatMap((t) => [
-    { name: t.name, partitions: t.partitions },
-    { name: deadLetterTopic(t.name), partitions: 1 },
-  ]);
+export function topicsToProvision(): { name: string; partitions: number; config?: Record<string, string> }[] {
+  // A dead-letter topic keeps the original bytes, so it inherits the topic's retention.
+  const withConfig = (name: string, partitions: number, config?: Readonly<Record<string, string>>) =>
+    config ? { name, partitions, config: { ...config } } : { name, partitions };
+  return allTopics.flatMap((t) => [withConfig(t.name, t.partitions, t.config), withConfig(deadLetterTopic(t.name), 1, t.config)]);
 }
 
 export function findTopic(name: string): TopicDefinition | undefined {

@@ -15,6 +15,8 @@ export interface TopicDefinition<TEvents extends Record<string, EventDefinition>
   /** Partitions created up front so consumer groups can scale out. */
   readonly partitions: number;
   readonly events: TEvents;
+  /** Topic-level broker settings, e.g. a short `retention.ms` for topics that carry personal data. */
+  readonly config?: Readonly<Record<string, string>>;
 }
 
 export function event<TType extends string, TSchema extends z.ZodType>(
@@ -30,8 +32,9 @@ export function topic<TEvents extends Record<string, EventDefinition>>(
   keyField: string,
   events: TEvents,
   partitions = 3,
+  config?: Record<string, string>,
 ): TopicDefinition<TEvents> {
-  return { name, keyField, partitions, events };
+  return config ? { name, keyField, partitions, events, config } : { name, keyField, partitions, events };
 }
 
 /** Payload type of one event definition. */

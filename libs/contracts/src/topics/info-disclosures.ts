@@ -23,9 +23,16 @@ export const informationDisclosedSchema = z.object({
   providedAt: isoDateTime(),
 });
 
-export const infoDisclosuresTopic = topic('info.disclosures.v1', 'requestId', {
-  InformationDisclosed: event('InformationDisclosed', informationDisclosedSchema),
-});
+/** Disclosures are relayed to feedback-store within seconds; the broker keeps them a week at most. */
+export const DISCLOSURE_TOPIC_RETENTION_MS = 7 * 24 * 3_600_000;
+
+export const infoDisclosuresTopic = topic(
+  'info.disclosures.v1',
+  'requestId',
+  { InformationDisclosed: event('InformationDisclosed', informationDisclosedSchema) },
+  3,
+  { 'retention.ms': String(DISCLOSURE_TOPIC_RETENTION_MS) },
+);
 
 export type SealedValue = z.infer<typeof sealedValueSchema>;
 export type InformationDisclosed = z.infer<typeof informationDisclosedSchema>;
