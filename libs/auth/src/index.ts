@@ -3,3 +3,4 @@ export * from './principal';
 export * from './tokens';
 export * from './access.policy';
 export * from './auth.guard';
+export * from './respondent-links';

@@ -36,6 +36,8 @@ export const platformEnvShape = {
   MONGO_DB_PREFIX: z.string().regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, _ and - only').default(''),
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
   PII_ENCRYPTION_KEYS: keyRing,
+  /** Signs respondent links in emails; derived from AUTH_JWT_SECRET when empty. Set it to rotate links independently. */
+  RESPONDENT_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   EXPIRY_SWEEP_INTERVAL: durationVar('PT1M'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').default('smtp://127.0.0.1:1025'),
   MAIL_FROM: z.string().min(3).default('Feedback Platform <no-reply@feedback.local>'),

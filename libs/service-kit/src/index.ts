@@ -2,3 +2,4 @@
 export * from './service-kit.module';
 export * from './bootstrap';
 export * from './processed-events.repository';
+export * from './outbox';

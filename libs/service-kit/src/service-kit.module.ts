@@ -13,6 +13,7 @@ import { MongoModule } from '@feedback/persistence';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { InfrastructureHealth, KafkaAdmin, PlatformController } from './platform.controllers';
 import { MongoProcessedEvents } from './processed-events.repository';
+import { OutboxRelay } from './outbox';
 
 /** What every service passes in from its validated config. */
 export interface ServiceKitOptions {
@@ -98,8 +99,9 @@ export class ServiceKitModule implements NestModule, OnApplicationShutdown {
             }),
         },
         InfrastructureHealth,
+        OutboxRelay,
       ],
-      exports: [EventPublisher, KafkaEventServer, ProcessedEvents, AuthSettings, KeyRing],
+      exports: [EventPublisher, KafkaEventServer, ProcessedEvents, AuthSettings, KeyRing, OutboxRelay],
     };
   }
 
