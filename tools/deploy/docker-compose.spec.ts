@@ -122,6 +122,7 @@ const serviceNames = Object.keys(SERVICES);
 /** DESIGN.md 3.4 variables, plus the per-process ones every service reads. */
 const DESIGN_VARIABLES = [
   'KAFKA_BROKERS',
+  'KAFKA_GROUP_ID',
   'MONGO_URL',
   'MONGO_DB_PREFIX',
   'SMTP_URL',

@@ -20,6 +20,7 @@ export interface ServiceKitOptions {
   service: string;
   logLevel: string;
   kafkaBrokers: string[];
+  kafkaGroupId: string;
   mongoUrl: string;
   mongoDbPrefix: string;
   jwtSecret: string;
@@ -32,6 +33,7 @@ export function kitOptions(service: string, config: PlatformConfig): ServiceKitO
     service,
     logLevel: config.LOG_LEVEL,
     kafkaBrokers: config.KAFKA_BROKERS,
+    kafkaGroupId: config.KAFKA_GROUP_ID ?? service,
     mongoUrl: config.MONGO_URL,
     mongoDbPrefix: config.MONGO_DB_PREFIX,
     jwtSecret: config.AUTH_JWT_SECRET,
@@ -72,7 +74,7 @@ export class ServiceKitModule implements NestModule, OnApplicationShutdown {
           provide: KAFKA,
           inject: [PinoLogger],
           useFactory: (logger: PinoLogger) =>
-            createKafka({ brokers: options.kafkaBrokers, clientId: options.service, groupId: options.service }, (level, message) => logger[level](message)),
+            createKafka({ brokers: options.kafkaBrokers, clientId: options.service, groupId: options.kafkaGroupId }, (level, message) => logger[level](message)),
         },
         { provide: EventPublisher, inject: [KAFKA], useFactory: (kafka) => new EventPublisher(kafka, options.service) },
         {
@@ -92,7 +94,7 @@ export class ServiceKitModule implements NestModule, OnApplicationShutdown {
           useFactory: (kafka, publisher: EventPublisher, processed: ProcessedEvents) =>
             new KafkaEventServer({
               kafka,
-              groupId: options.service,
+              groupId: options.kafkaGroupId,
               publisher,
               processed,
               onOutcome: (outcome, topic) => consumedMessages.inc({ topic, outcome }),

@@ -29,11 +29,19 @@ export const informationDeclinedSchema = z.object({ ...requestRef, requestedBy: 
 /** No answer in time: unlocks a `not_genuine_experience` report (I8, R1). */
 export const informationRequestExpiredSchema = z.object({ ...requestRef, requestedBy: id(), requestedAt: isoDateTime(), expiredAt: isoDateTime() });
 
+/**
+ * The business said whether the shared details let it find the person
+ * (produced by feedback-store). `identified: false` unlocks a
+ * `not_genuine_experience` report (R1).
+ */
+export const identificationRecordedSchema = z.object({ ...requestRef, identified: z.boolean(), recordedBy: id(), recordedAt: isoDateTime() });
+
 export const infoRequestsTopic = topic('info.requests.v1', 'requestId', {
   InformationRequested: event('InformationRequested', informationRequestedSchema),
   InformationProvided: event('InformationProvided', informationProvidedSchema),
   InformationDeclined: event('InformationDeclined', informationDeclinedSchema),
   InformationRequestExpired: event('InformationRequestExpired', informationRequestExpiredSchema),
+  IdentificationRecorded: event('IdentificationRecorded', identificationRecordedSchema),
 });
 
 export type SharedField = z.infer<typeof sharedFieldSchema>;
@@ -41,3 +49,4 @@ export type InformationRequested = z.infer<typeof informationRequestedSchema>;
 export type InformationProvided = z.infer<typeof informationProvidedSchema>;
 export type InformationDeclined = z.infer<typeof informationDeclinedSchema>;
 export type InformationRequestExpired = z.infer<typeof informationRequestExpiredSchema>;
+export type IdentificationRecorded = z.infer<typeof identificationRecordedSchema>;
