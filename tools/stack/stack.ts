@@ -51,15 +51,20 @@ export function devProfile(repoRoot: string): StackProfile {
   };
 }
 
-export function testProfile(repoRoot: string): StackProfile {
+/**
+ * The e2e stack. E2E_PORT_OFFSET shifts every port (and the data folder), so
+ * several suites can run on one machine at once.
+ */
+export function testProfile(repoRoot: string, offset = Number(process.env.E2E_PORT_OFFSET ?? 0)): StackProfile {
+  const at = (port: number) => port + offset;
   return {
     name: 'test',
-    dataDir: join(repoRoot, '.local', 'test'),
+    dataDir: join(repoRoot, '.local', offset ? `test-${offset}` : 'test'),
     fresh: true,
     mongoBackend: 'memory',
-    ports: { kafka: 19092, kafkaController: 19093, mongo: 28017, smtp: 11025, mailWeb: 11080 },
-    servicePorts: { requests: 13001, 'feedback-store': 13002, reporting: 13003, analytics: 13004, notifications: 13005 },
-    serviceEnv: { MONGO_DB_PREFIX: 'e2e_', NODE_ENV: 'test', LOG_LEVEL: 'info' },
+    ports: { kafka: at(19092), kafkaController: at(19093), mongo: at(28017), smtp: at(11025), mailWeb: at(11080) },
+    servicePorts: { requests: at(13001), 'feedback-store': at(13002), reporting: at(13003), analytics: at(13004), notifications: at(13005) },
+    serviceEnv: { MONGO_DB_PREFIX: 'e2e_', NODE_ENV: 'test', LOG_LEVEL: 'info', EXPIRY_SWEEP_INTERVAL: 'PT1S' },
   };
 }
 
