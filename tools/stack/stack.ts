@@ -24,6 +24,8 @@ import {
 // A relative import: jest's globalSetup runs outside its module mapper.
 import { topicsToProvision } from '../../libs/contracts/src/registry';
 
+export type { ManagedProcess } from './infra.ts';
+
 export const SERVICES = ['requests', 'feedback-store', 'reporting', 'analytics', 'notifications'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
@@ -120,11 +122,17 @@ async function healthy(url: string): Promise<boolean> {
 }
 
 /** Starts one service from the build output and waits until its /health says 200. */
-export async function startService(repoRoot: string, profile: StackProfile, service: ServiceName, env: NodeJS.ProcessEnv = process.env): Promise<ManagedProcess> {
+export async function startService(
+  repoRoot: string,
+  profile: StackProfile,
+  service: ServiceName,
+  env: NodeJS.ProcessEnv = process.env,
+  logName: string = service,
+): Promise<ManagedProcess> {
   const main = join(repoRoot, 'dist', 'apps', service, 'src', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
-  const logFile = join(profile.dataDir, 'logs', `${service}.log`);
-  const proc = spawnManaged(service, process.execPath, ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', main], {
+  const logFile = join(profile.dataDir, 'logs', `${logName}.log`);
+  const proc = spawnManaged(logName, process.execPath, ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', main], {
     cwd: repoRoot,
     env: serviceEnvironment(profile, service, env),
     logFile,

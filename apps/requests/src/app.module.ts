@@ -1,10 +1,27 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { respondentLinkKey } from '@feedback/auth';
 import { kitOptions, ServiceKitModule } from '@feedback/service-kit';
 import { SERVICE, type RequestsConfig } from './config';
+import { DirectoryModule } from './directory/directory.module';
+import { InformationRequestsModule } from './information-requests/information-requests.module';
+import { RequestsSettings } from './requests-settings';
+import { RespondModule } from './respond/respond.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: RequestsConfig): DynamicModule {
-    return { module: AppModule, imports: [ServiceKitModule.forRoot(kitOptions(SERVICE, config))] };
+    const settings: RequestsSettings = {
+      informationRequestWindowMs: config.INFO_REQUEST_WINDOW,
+      feedbackRequestWindowMs: config.FEEDBACK_REQUEST_WINDOW,
+      expirySweepIntervalMs: config.EXPIRY_SWEEP_INTERVAL,
+      respondentLinkKey: respondentLinkKey(config.AUTH_JWT_SECRET, config.RESPONDENT_LINK_SECRET),
+    };
+    return {
+      module: AppModule,
+      global: true,
+      imports: [ServiceKitModule.forRoot(kitOptions(SERVICE, config)), DirectoryModule, InformationRequestsModule, RespondModule],
+      providers: [{ provide: RequestsSettings, useValue: settings }],
+      exports: [RequestsSettings],
+    };
   }
 }

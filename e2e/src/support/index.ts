@@ -1,1 +1,3 @@
 export * from './stack';
+export * from './instances';
+export * from './upstream';

@@ -74,6 +74,43 @@ export async function collect(topic: string, accept: (m: KafkaMessage) => boolea
   }
 }
 
+/**
+ * Every message of `topic` that `accept` keeps, as of now: reads each partition
+ * up to its current end, so the count is exact (for "exactly once" checks).
+ */
+export async function readAll(topic: string, accept: (m: KafkaMessage) => boolean, timeoutMs = 60_000): Promise<KafkaMessage[]> {
+  const client = kafka();
+  const admin = client.admin();
+  await admin.connect();
+  const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+  await admin.disconnect();
+  const remaining = new Set([...ends].filter(([, high]) => high > 0).map(([partition]) => partition));
+  const found: KafkaMessage[] = [];
+  if (remaining.size === 0) return found;
+  const consumer = client.consumer({ groupId: `e2e-reader-${randomUUID()}` });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out reading ${topic} to its end`)), timeoutMs);
+      void consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          const end = ends.get(partition) ?? 0;
+          if (Number(message.offset) < end && accept(message)) found.push(message);
+          if (Number(message.offset) >= end - 1) remaining.delete(partition);
+          if (remaining.size === 0) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+    return found;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
 /** Direct read access to a service's own database, for checks a black box can't make (encryption at rest). */
 export async function withDatabase<T>(service: ServiceName, fn: (db: ReturnType<MongoClient['db']>) => Promise<T>): Promise<T> {
   const client = new MongoClient(urls().mongoUrl, { directConnection: true, serverSelectionTimeoutMS: 5000 });

@@ -40,6 +40,9 @@ export function appendToOutbox(entries: OutboxEntry[]): { $push: { outbox: { $ea
  * sweep (after a crash, or while the broker was down). A second relay instance
  * may publish an entry twice; consumers are idempotent on the event id.
  */
+/** How long one instance may take to publish a document's entries before another may try. */
+const LEASE_MS = 15_000;
+
 @Injectable()
 export class OutboxRelay implements OnApplicationShutdown {
   private readonly log = new Logger('OutboxRelay');
@@ -61,8 +64,7 @@ export class OutboxRelay implements OnApplicationShutdown {
   /** Publishes the pending entries of one document now; failures are left to the sweep. */
   async flush(collection: string, id: unknown): Promise<void> {
     try {
-      const doc = await this.connection.collection(collection).findOne({ _id: id as never }, { projection: { outbox: 1 } });
-      if (doc?.outbox?.length) await this.publishDocument(collection, id, doc.outbox as OutboxEntry[]);
+      await this.publishDocument(collection, id);
     } catch (error) {
       this.log.warn(`outbox flush of ${collection} failed, the sweep will retry: ${(error as Error).message}`);
     }
@@ -75,10 +77,10 @@ export class OutboxRelay implements OnApplicationShutdown {
       for (const collection of this.collections) {
         const pending = await this.connection
           .collection(collection)
-          .find({ outboxPending: true }, { projection: { outbox: 1 } })
+          .find({ outboxPending: true }, { projection: { _id: 1 } })
           .limit(200)
           .toArray();
-        for (const doc of pending) await this.publishDocument(collection, doc._id, (doc.outbox ?? []) as OutboxEntry[]);
+        for (const doc of pending) await this.publishDocument(collection, doc._id);
       }
     } catch (error) {
       this.log.warn(`outbox sweep failed, retrying: ${(error as Error).message}`);
@@ -87,17 +89,33 @@ export class OutboxRelay implements OnApplicationShutdown {
     }
   }
 
-  private async publishDocument(collection: string, id: unknown, entries: OutboxEntry[]): Promise<void> {
+  /**
+   * Takes a short lease on the document so that, of several instances, one
+   * publishes its entries; the lease expires by itself if that one crashes.
+   */
+  private async publishDocument(collection: string, id: unknown): Promise<void> {
     const coll = this.connection.collection(collection);
-    if (entries.length > 0) {
+    const now = new Date();
+    const claimed = await coll.findOneAndUpdate(
+      { _id: id as never, outboxPending: true, $or: [{ outboxLeaseUntil: { $exists: false } }, { outboxLeaseUntil: null }, { outboxLeaseUntil: { $lt: now } }] },
+      { $set: { outboxLeaseUntil: new Date(now.getTime() + LEASE_MS) } },
+      { projection: { outbox: 1 }, returnDocument: 'after' },
+    );
+    if (!claimed) return;
+    const entries = (claimed.outbox ?? []) as OutboxEntry[];
+    try {
       // In array order: per-aggregate order is the order the changes happened.
       for (const entry of entries) {
         await this.publisher.sendRaw(entry.topic, [{ key: entry.key, value: entry.value, headers: { 'event-id': entry.id } }]);
       }
-      await coll.updateOne({ _id: id as never }, { $pull: { outbox: { id: { $in: entries.map((e) => e.id) } } } as never });
+      if (entries.length > 0) {
+        await coll.updateOne({ _id: id as never }, { $pull: { outbox: { id: { $in: entries.map((e) => e.id) } } } } as never);
+      }
+      // Only clears the flag if nothing was appended meanwhile.
+      await coll.updateOne({ _id: id as never, outbox: { $size: 0 } }, { $set: { outboxPending: false } });
+    } finally {
+      await coll.updateOne({ _id: id as never }, { $set: { outboxLeaseUntil: null } });
     }
-    // Only clears the flag if nothing was appended meanwhile.
-    await coll.updateOne({ _id: id as never, outbox: { $size: 0 } }, { $set: { outboxPending: false } });
   }
 
   onApplicationShutdown(): void {

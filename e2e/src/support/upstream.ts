@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { envelope, publish } from './stack';
+
+/** Upstream facts, published as the upstream systems would. Every id is unique per call. */
+export interface BusinessFixture {
+  businessId: string;
+  admin: { userId: string; email: string; language: string };
+  member: { userId: string; email: string; language: string };
+}
+
+export async function publishBusiness(options: { name?: string; referenceNumberLabel?: string; privacyPolicyUrl?: string | null; adminLanguage?: string } = {}): Promise<BusinessFixture> {
+  const businessId = `b-${randomUUID()}`;
+  const fixture: BusinessFixture = {
+    businessId,
+    admin: { userId: `admin-${randomUUID()}`, email: `admin.${randomUUID()}@shop.example`, language: options.adminLanguage ?? 'en' },
+    member: { userId: `member-${randomUUID()}`, email: `member.${randomUUID()}@shop.example`, language: 'en' },
+  };
+  const data: Record<string, unknown> = {
+    businessId,
+    name: options.name ?? 'Bakkerij Test',
+    users: [
+      { userId: fixture.admin.userId, email: fixture.admin.email, preferredLanguage: fixture.admin.language, role: 'admin' },
+      { userId: fixture.member.userId, email: fixture.member.email, preferredLanguage: fixture.member.language, role: 'member' },
+    ],
+  };
+  if (options.privacyPolicyUrl !== null) data.privacyPolicyUrl = options.privacyPolicyUrl ?? 'https://shop.example/privacy';
+  if (options.referenceNumberLabel) data.referenceNumberLabel = options.referenceNumberLabel;
+  await publish('upstream.businesses.v1', [{ key: businessId, value: JSON.stringify(envelope('BusinessProfileUpdated', data)) }]);
+  return fixture;
+}
+
+export async function publishUser(language: string, email = `person.${randomUUID()}@mail.example`): Promise<{ userId: string; email: string }> {
+  const userId = `user-${randomUUID()}`;
+  await publish('upstream.users.v1', [
+    { key: userId, value: JSON.stringify(envelope('UserProfileUpdated', { userId, email, preferredLanguage: language, displayName: 'Test Reviewer' })) },
+  ]);
+  return { userId, email };
+}
+
+export async function publishReview(businessId: string, reviewerId: string, options: { rating?: number; source?: 'organic' | 'invited'; publishedAt?: string } = {}): Promise<string> {
+  const reviewId = `rev-${randomUUID()}`;
+  await publish('upstream.reviews.v1', [
+    {
+      key: reviewId,
+      value: JSON.stringify(
+        envelope('ReviewPublished', {
+          reviewId,
+          businessId,
+          reviewerId,
+          rating: options.rating ?? 2,
+          source: options.source ?? 'organic',
+          language: 'en',
+          publishedAt: options.publishedAt ?? new Date().toISOString(),
+        }),
+      ),
+    },
+  ]);
+  return reviewId;
+}

@@ -1,0 +1,2 @@
+/** @feedback/i18n: which languages the platform speaks and how a person's language is chosen. */
+export * from './languages';
