@@ -6,7 +6,9 @@
 // - Children stay in OUR process group (no `detached`), so a Ctrl-C in the
 //   terminal reaches them too. On Linux they are also started through
 //   `setpriv --pdeathsig SIGTERM`, so even if this Node process is SIGKILLed
-//   the kernel tells them to stop: no orphaned JVM keeps a port busy.
+//   the kernel tells them to stop: no orphaned JVM keeps a port busy. (The
+//   signal follows the spawning *thread*: start the stack from the main
+//   thread, not from a worker_thread that ends earlier.)
 // - Anything still running when this process exits gets SIGTERM from an
 //   'exit' hook (installed on first spawn, not at import time).
 // Only erasable TypeScript here: Node runs this file with type stripping.
@@ -20,6 +22,8 @@ export interface ManagedProcess {
   name: string;
   pid: number;
   logFile: string;
+  /** Byte offset in logFile where this run's output starts (logs are appended across runs). */
+  logStart: number;
   /** Resolves with the exit code (null when killed by a signal). Never rejects. */
   exited: Promise<number | null>;
   /** SIGTERM, then SIGKILL after timeoutMs (default 20 s). Safe to call twice. */
@@ -52,6 +56,7 @@ const SETPRIV = '/usr/bin/setpriv';
 export function spawnManaged(name: string, command: string, args: string[], o: SpawnOptions): ManagedProcess {
   mkdirSync(dirname(o.logFile), { recursive: true });
   const fd = openSync(o.logFile, 'a');
+  const logStart = statSync(o.logFile).size;
   // setpriv execs the real command in place, so the pid we get is the pid that runs.
   const usePdeath = process.platform === 'linux' && existsSync(SETPRIV);
   const child = usePdeath
@@ -84,6 +89,7 @@ export function spawnManaged(name: string, command: string, args: string[], o: S
     name,
     pid: child.pid ?? -1,
     logFile: o.logFile,
+    logStart,
     exited,
     isRunning: () => running,
     kill(signal: NodeJS.Signals = 'SIGTERM') {
@@ -111,9 +117,15 @@ export function spawnManaged(name: string, command: string, args: string[], o: S
   return proc;
 }
 
-/** Stops in reverse start order (apps before their infrastructure), in parallel per call. */
-export async function stopAll(procs: ManagedProcess[], timeoutMs?: number): Promise<void> {
-  await Promise.all(procs.map((p) => p.stop(timeoutMs)));
+/**
+ * Stops step by step in the order given; an inner array is one step stopped in
+ * parallel. E.g. stopAll([services, mail, mongo, kafka]): services stop first, so
+ * their Kafka consumers can still leave their groups cleanly.
+ */
+export async function stopAll(steps: (ManagedProcess | ManagedProcess[])[], timeoutMs?: number): Promise<void> {
+  for (const step of steps) {
+    await Promise.all((Array.isArray(step) ? step : [step]).map((p) => p.stop(timeoutMs)));
+  }
 }
 
 /** Every process this module started that has not exited yet. */
@@ -121,27 +133,46 @@ export function liveProcesses(): ManagedProcess[] {
   return [...live];
 }
 
-/** The last `n` lines of a log file, for error messages ("" if unreadable). */
-export function tailFile(file: string, n = 20): string {
+function readLog(file: string, from: number, maxBytes: number): string {
   try {
     const size = statSync(file).size;
-    const len = Math.min(size, 64 * 1024); // read only the end: Kafka logs get large
-    const buf = Buffer.alloc(len);
+    const start = Math.max(from, size - maxBytes); // Kafka logs get large: read the end only
+    const buf = Buffer.alloc(Math.max(0, size - start));
     const fd = openSync(file, 'r');
     try {
-      readSync(fd, buf, 0, len, size - len);
+      readSync(fd, buf, 0, buf.length, start);
     } finally {
       closeSync(fd);
     }
-    return buf
-      .toString('utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .slice(-n)
-      .join('\n');
+    return buf.toString('utf8');
   } catch {
     return '';
   }
+}
+
+/** The last `n` non-empty lines of a log file ("" if unreadable). */
+export function tailFile(file: string, n = 20, from = 0): string {
+  return readLog(file, from, 64 * 1024)
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .slice(-n)
+    .join('\n');
+}
+
+// an ERROR/FATAL log line, or an exception header (not a stack frame)
+const PROBLEM = /\b(ERROR|FATAL|SEVERE)\b|^(Exception in thread|Caused by:)|^[\w.$]+(Exception|Error)\b/;
+
+/**
+ * What to show when a process failed: the first few error lines of this run
+ * (a JVM's last lines are usually its shutdown chatter, the cause comes first),
+ * then its last `n` lines.
+ */
+export function logExcerpt(file: string, from = 0, n = 20): string {
+  const lines = readLog(file, from, 2 * 1024 * 1024).split('\n');
+  const problems = lines.filter((l) => PROBLEM.test(l)).slice(0, 8);
+  const last = lines.filter((l) => l.trim() !== '').slice(-n);
+  const shown = problems.filter((l) => !last.includes(l));
+  return (shown.length > 0 ? `first errors:\n${shown.join('\n')}\n...\nlast lines:\n` : '') + last.join('\n');
 }
 
 export interface WaitForOptions {
@@ -171,7 +202,7 @@ export async function waitFor(
       const code = await o.proc.exited;
       throw new Error(
         `${o.proc.name} exited (code ${code}) before ${what}. ` +
-          `Last lines of ${o.proc.logFile}:\n${tailFile(o.proc.logFile)}`,
+          `From ${o.proc.logFile}:\n${logExcerpt(o.proc.logFile, o.proc.logStart)}`,
       );
     }
     try {
@@ -183,7 +214,7 @@ export async function waitFor(
       throw new Error(
         `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}` +
           (lastError ? ` (last error: ${lastError})` : '') +
-          (logFile ? `. See ${logFile}; last lines:\n${tailFile(logFile)}` : ''),
+          (logFile ? `. See ${logFile}:\n${logExcerpt(logFile, o.proc?.logStart ?? 0)}` : ''),
       );
     }
     await new Promise((r) => setTimeout(r, o.intervalMs ?? 250));

@@ -14,7 +14,7 @@
 //                                      a real client (kafkajs / mongodb / HTTP) works
 //   createTopics(brokers, topics, log) idempotent
 //   waitFor(what, probe, timeoutMs, {proc?, logFile?})
-//   stopAll(procs), liveProcesses(), tailFile(file)   (from infra-process.ts)
+//   stopAll(procs), liveProcesses(), tailFile(file), logExcerpt(file)   (infra-process.ts)
 //
 // Layout under dataDir: logs/<name>.log, kafka/ (server.properties,
 // log4j.properties, cluster-id, data/), mongo/ (h2 file), maildev/ (mail).
@@ -36,10 +36,10 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import { spawnManaged, tailFile, waitFor } from './infra-process.ts';
+import { logExcerpt, spawnManaged, waitFor } from './infra-process.ts';
 import type { ManagedProcess } from './infra-process.ts';
 
-export { assertPortsFree, liveProcesses, spawnManaged, stopAll, tailFile, waitFor } from './infra-process.ts';
+export { assertPortsFree, liveProcesses, logExcerpt, spawnManaged, stopAll, tailFile, waitFor } from './infra-process.ts';
 export type { ManagedProcess, WaitForOptions } from './infra-process.ts';
 
 export type Log = (line: string) => void;
@@ -79,11 +79,13 @@ export function checkPrerequisites(o: { maven?: boolean } = {}): void {
   if (!/^jdk\.compiler@/m.test(mods.stdout ?? '')) {
     throw new Error(`a Java JDK is needed, but only a JRE was found (no jdk.compiler module): ${install}`);
   }
-  if (o.maven !== false) {
-    const mvn = spawnSync('mvn', ['-v'], { encoding: 'utf8' });
-    if (mvn.error || mvn.status !== 0) {
-      throw new Error('Maven not found (needed once, to fetch the Kafka and Mongo jars): install it with `apt-get install -y maven`');
-    }
+  if (o.maven !== false) checkMaven();
+}
+
+function checkMaven(): void {
+  const mvn = spawnSync('mvn', ['-v'], { encoding: 'utf8' });
+  if (mvn.error || mvn.status !== 0) {
+    throw new Error('Maven not found (needed to fetch the Kafka and Mongo jars): install it with `apt-get install -y maven`');
   }
 }
 
@@ -117,8 +119,10 @@ export async function ensureJars(repoRoot: string, log: Log): Promise<JarDirs> {
 }
 
 async function resolveWithMaven(name: string, pom: string, dir: string, hash: string, log: Log): Promise<void> {
+  checkMaven();
   const started = Date.now();
-  const tmp = `${dir}.tmp`;
+  // per process: a dev stack and a test stack may both do their first start at once
+  const tmp = `${dir}.tmp-${process.pid}`;
   const mvnLog = `${dir}.mvn.log`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
@@ -139,12 +143,17 @@ async function resolveWithMaven(name: string, pom: string, dir: string, hash: st
   if (code !== 0) {
     throw new Error(
       `Maven could not resolve the ${name} jars (exit ${code}). The package registry must be reachable, ` +
-        `or ~/.m2 must already hold the artifacts. Last lines of ${mvnLog}:\n${tailFile(mvnLog, 20)}`,
+        `or ~/.m2 must already hold the artifacts. From ${mvnLog}:\n${logExcerpt(mvnLog)}`,
     );
   }
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(tmp, dir);
-  writeFileSync(join(dir, '.pom-sha256'), `${hash}\n`);
+  const marker = join(tmp, '.pom-sha256');
+  writeFileSync(marker, `${hash}\n`);
+  if (existsSync(join(dir, '.pom-sha256')) && readFileSync(join(dir, '.pom-sha256'), 'utf8').trim() === hash) {
+    rmSync(tmp, { recursive: true, force: true }); // the other process won the race: keep its copy
+  } else {
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(tmp, dir);
+  }
   const jars = readdirSync(dir).filter((f) => f.endsWith('.jar')).length;
   log(`${name}: ${jars} jars in ${dir} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
@@ -171,11 +180,11 @@ export interface KafkaOptions {
   cds?: boolean;
 }
 
-// Measured on the 2-core dev machine (tools/stack/infra-smoke.ts and a bench,
-// ms from spawn to "kafkajs can list topics", fresh dir / restart):
-//   Kafka's own defaults (G1 ...)                 ~2450 / ~1850
-//   serial GC + C1 only (below)                   ~2050 / ~1600
-//   the same + AppCDS archive (see kafkaCds)      ~1100 /  ~770
+// Measured on the 2-core dev machine, ms from spawn to "kafkajs lists topics"
+// (fresh data dir incl. storage format / restart), 3-4 runs each:
+//   Kafka's own defaults (G1 ...)              2400-2700 / 1800-2050
+//   serial GC + C1 only (KAFKA_JVM)            2000-2300 / 1500-1800
+//   the same + AppCDS archive (kafkaCds)       1100-1900 /  770-1300
 // Throughput with C1 only stays far above what local development needs.
 const KAFKA_JVM = [
   '-Xms256m',
@@ -196,20 +205,21 @@ function javaFingerprint(): string {
   return javaId;
 }
 
-/**
- * Application class-data sharing halves Kafka's start-up: the first broker
- * start dumps the classes it loaded (-XX:ArchiveClassesAtExit, written when the
- * JVM exits cleanly; costs ~1 s at start and ~1.5 s at stop, once), later starts
- * map them (-XX:SharedArchiveFile). The archive lives in the jars dir, so
- * re-resolving the jars drops it, and its name carries the JVM's fingerprint.
- * -Xshare:auto makes a stale or unreadable archive a no-op, never an error.
- */
 interface Cds {
   flags: string[];
   /** set while dumping: call with the broker's exit code */
   after?: (code: number | null) => void;
 }
 
+
+/**
+ * Application class-data sharing cuts Kafka's start-up by a third to a half: the first broker
+ * start dumps the classes it loaded (-XX:ArchiveClassesAtExit, written when the
+ * JVM exits cleanly; costs ~1 s at start and ~1.5 s at stop, once), later starts
+ * map them (-XX:SharedArchiveFile). The archive lives in the jars dir, so
+ * re-resolving the jars drops it, and its name carries the JVM's fingerprint.
+ * -Xshare:auto makes a stale or unreadable archive a no-op, never an error.
+ */
 function kafkaCds(jars: string): Cds {
   const file = join(jars, `.cds-${javaFingerprint()}.jsa`);
   if (existsSync(file)) return { flags: [`-XX:SharedArchiveFile=${file}`] };
@@ -217,9 +227,10 @@ function kafkaCds(jars: string): Cds {
   const tmp = `${file}.${process.pid}-${Date.now()}.tmp`;
   return {
     flags: [`-XX:ArchiveClassesAtExit=${tmp}`],
-    // only a JVM that exited by itself (not SIGKILLed) finished writing it
+    // only a broker that ran and was stopped (exit 0, or 143/130 after
+    // SIGTERM/SIGINT) wrote a complete archive; not one that crashed at start
     after: (code) => {
-      if (code !== null && existsSync(tmp)) renameSync(tmp, file);
+      if ((code === 0 || code === 143 || code === 130) && existsSync(tmp)) renameSync(tmp, file);
       else rmSync(tmp, { force: true });
     },
   };
@@ -287,14 +298,15 @@ log4j.logger.kafka.log.LogCleaner=WARN
 log4j.logger.org.apache.kafka.common.config.AbstractConfig=WARN
 `;
 
-function kafkaClient(brokers: string[], clientId: string): Kafka {
+// Probes must fail fast (waitFor retries them); provisioning may wait longer.
+function kafkaClient(brokers: string[], clientId: string, patient = false): Kafka {
   return new Kafka({
     clientId,
     brokers,
     logLevel: logLevel.NOTHING,
-    connectionTimeout: 1000,
-    requestTimeout: 5000,
-    retry: { retries: 0 },
+    connectionTimeout: patient ? 5000 : 1000,
+    requestTimeout: patient ? 40_000 : 5000,
+    retry: { retries: patient ? 5 : 0 },
   });
 }
 
@@ -342,7 +354,7 @@ export async function startKafka(o: KafkaOptions): Promise<ManagedProcess> {
     );
     const code = await fmt.exited;
     if (code !== 0) {
-      throw new Error(`kafka storage format failed (exit ${code}). Last lines of ${logFile}:\n${tailFile(logFile)}`);
+      throw new Error(`kafka storage format failed (exit ${code}). From ${logFile}:\n${logExcerpt(logFile, fmt.logStart)}`);
     }
   }
 
@@ -366,9 +378,12 @@ export interface TopicSpec {
   config?: Record<string, string>;
 }
 
-/** Creates the topics that do not exist yet; existing ones are left as they are. */
+/**
+ * Creates the topics that do not exist yet; existing ones are left as they are
+ * (kafkajs also treats "already exists" as success, so two stacks racing is fine).
+ */
 export async function createTopics(brokers: string[], topics: TopicSpec[], log: Log): Promise<void> {
-  const admin = kafkaClient(brokers, 'stack-topics').admin();
+  const admin = kafkaClient(brokers, 'stack-topics', true).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
@@ -382,7 +397,7 @@ export async function createTopics(brokers: string[], topics: TopicSpec[], log: 
       }
     }
     if (missing.length === 0) return;
-    await admin.createTopics({
+    const created = await admin.createTopics({
       waitForLeaders: true,
       timeout: 30_000,
       topics: missing.map((t) => ({
@@ -392,7 +407,8 @@ export async function createTopics(brokers: string[], topics: TopicSpec[], log: 
         configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
       })),
     });
-    log(`kafka: created ${missing.length} topic(s): ${missing.map((t) => t.name).join(', ')}`);
+    // false: another caller created them between our list and our create
+    if (created) log(`kafka: created ${missing.length} topic(s): ${missing.map((t) => t.name).join(', ')}`);
   } finally {
     await admin.disconnect();
   }

@@ -163,12 +163,16 @@ export async function startStack(repoRoot: string, profile: StackProfile, log: L
     await ensureJars(repoRoot, log);
 
     step(3, 'starting Kafka, MongoDB-wire server and MailDev');
-    const [kafka, mongo, mail] = await Promise.all([
+    // allSettled: if one fails, the others that did start are still stopped below.
+    const infra = await Promise.allSettled([
       startKafka({ repoRoot, dataDir: profile.dataDir, port: profile.ports.kafka, controllerPort: profile.ports.kafkaController, log }),
       startMongo({ repoRoot, dataDir: profile.dataDir, port: profile.ports.mongo, backend: profile.mongoBackend, log }),
       startMailDev({ repoRoot, dataDir: profile.dataDir, smtpPort: profile.ports.smtp, webPort: profile.ports.mailWeb, log }),
     ]);
-    started.push(kafka, mongo, mail);
+    for (const result of infra) if (result.status === 'fulfilled') started.push(result.value);
+    const failed = infra.find((result) => result.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    const [kafka, mongo, mail] = infra.map((result) => (result as PromiseFulfilledResult<ManagedProcess>).value) as [ManagedProcess, ManagedProcess, ManagedProcess];
 
     step(4, 'creating topics and dead-letter topics');
     await createTopics([stackUrls(profile).kafkaBrokers], topicsToProvision(), log);
@@ -184,9 +188,11 @@ export async function startStack(repoRoot: string, profile: StackProfile, log: L
     );
     step(6, 'ready');
     const processes = [...services, mail, mongo, kafka];
-    return { profile, urls: stackUrls(profile), processes, stop: () => stopAll(processes) };
+    // Services first, so their consumers leave their groups while the broker is still up.
+    return { profile, urls: stackUrls(profile), processes, stop: () => stopAll([services, [mail, mongo, kafka]]) };
   } catch (error) {
-    await stopAll(started.reverse()).catch(() => undefined);
+    const infraNames = new Set(['kafka', 'mongo', 'maildev']);
+    await stopAll([started.filter((p) => !infraNames.has(p.name)), started.filter((p) => infraNames.has(p.name))]).catch(() => undefined);
     throw error;
   }
 }

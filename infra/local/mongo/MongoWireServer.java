@@ -62,28 +62,36 @@ public class MongoWireServer {
             }
         }
 
-        MongoBackend backend;
-        if (backendName.equals("h2")) {
-            if (file == null) fail("--backend h2 needs --file <path>");
-            backend = new H2Backend(file);
-        } else if (backendName.equals("memory")) {
-            backend = new MemoryBackend();
-        } else {
-            fail("--backend must be memory or h2, not " + backendName);
-            return;
+        MongoBackend backend = null;
+        MongoServer server = null;
+        try {
+            if (backendName.equals("h2")) {
+                if (file == null) fail("--backend h2 needs --file <path>");
+                backend = new H2Backend(file);
+            } else if (backendName.equals("memory")) {
+                backend = new MemoryBackend();
+            } else {
+                fail("--backend must be memory or h2, not " + backendName);
+            }
+            backend.version(new Mongo50());
+            server = new MongoServer(backend);
+            server.bind(host, port);
+        } catch (Exception e) { // netty rethrows BindException unchecked-style
+            // e.g. port taken, or an h2 file locked by another server. Exit
+            // explicitly: netty's non-daemon threads would otherwise keep a JVM
+            // that serves nothing alive.
+            System.err.println("mongo-wire: cannot start on " + host + ":" + port + ": " + e);
+            System.exit(1);
         }
-        backend.version(new Mongo50());
-
-        MongoServer server = new MongoServer(backend);
-        server.bind(host, port);
 
         // SIGTERM / Ctrl-C: stop accepting, drop clients, close the backend.
         // shutdownNow() closes the backend itself (for h2 that commits and
         // closes the MVStore file), so nothing written before the signal is lost.
         CountDownLatch done = new CountDownLatch(1);
+        final MongoServer running = server;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                server.shutdownNow();
+                running.shutdownNow();
             } catch (RuntimeException e) {
                 System.err.println("mongo-wire: shutdown error: " + e);
             }
@@ -92,7 +100,7 @@ public class MongoWireServer {
             done.countDown();
         }, "mongo-wire-shutdown"));
 
-        // The stack's readiness check and humans both look for this exact line.
+        // One line once bound, for humans and scripts (the stack itself pings).
         System.out.println("mongo-wire listening on " + host + ":" + port
                 + " (backend " + backendName + (file != null ? " " + file : "") + ", wire 13)");
         System.out.flush();
