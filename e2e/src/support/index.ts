@@ -1,3 +1,4 @@
 export * from './stack';
 export * from './instances';
 export * from './upstream';
+export * from './browser';

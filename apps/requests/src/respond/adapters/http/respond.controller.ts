@@ -65,10 +65,11 @@ export class RespondController {
   @ApiResponse({ status: 429, description: '`rate_limited`: too many requests for this link' })
   async show(@Param('token') token: string, @Headers('accept-language') acceptLanguage: string | undefined, @Res() res: Response): Promise<void> {
     secure(res);
-    const lang = this.pages.language(languageFromAcceptHeader(acceptLanguage));
+    let lang = this.pages.language(languageFromAcceptHeader(acceptLanguage));
     try {
       this.rateLimit(token);
       const { request, language } = await this.resolve(token);
+      lang = language;
       await this.informationRequests.answerable(request.id);
       res.status(200).type('html').send(await this.form(token, request, language, { shared: {}, values: {}, errors: {} }));
     } catch (error) {
@@ -117,7 +118,7 @@ export class RespondController {
       }
       const business = await this.directory.findBusiness(request.businessId);
       const businessName = business?.name ?? '';
-      res.status(201).type('html').send(this.pages.render('message', lang, { title: this.pages.t(lang, 'info.answered', { business: businessName }), message: this.pages.t(lang, 'info.answered', { business: businessName }), businessName, privacyPolicyUrl: business?.privacyPolicyUrl }));
+      res.status(201).type('html').send(this.pages.render('message', lang, { title: this.pages.t(lang, 'info.answeredTitle'), message: this.pages.t(lang, 'info.answered', { business: businessName }), businessName, privacyPolicyUrl: business?.privacyPolicyUrl }));
     } catch (error) {
       if (json) throw error;
       if (error instanceof DisclosureInvalid && request) {
@@ -151,7 +152,7 @@ export class RespondController {
       }
       const business = await this.directory.findBusiness(declined.businessId);
       const message = this.pages.t(lang, 'info.declined', { business: business?.name ?? '' });
-      res.status(201).type('html').send(this.pages.render('message', lang, { title: message, message, businessName: business?.name, privacyPolicyUrl: business?.privacyPolicyUrl }));
+      res.status(201).type('html').send(this.pages.render('message', lang, { title: this.pages.t(lang, 'info.declinedTitle'), message, businessName: business?.name, privacyPolicyUrl: business?.privacyPolicyUrl }));
     } catch (error) {
       if (json) throw error;
       this.sendPageError(res, error, lang);
@@ -210,7 +211,7 @@ export class RespondController {
     const known = ['expired', 'already_answered', 'not_found', 'rate_limited'];
     const message = known.includes(code) ? this.pages.t(lang, `errors.${code}`) : 'Something went wrong. Please try again later.';
     if (status >= 500) throw error;
-    res.status(status).type('html').send(this.pages.render('message', lang, { title: message, message, isError: true }));
+    res.status(status).type('html').send(this.pages.render('message', lang, { title: this.pages.t(lang, 'errors.title'), message, isError: true }));
   }
 }
 
