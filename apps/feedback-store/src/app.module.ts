@@ -1,10 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { kitOptions, ServiceKitModule } from '@feedback/service-kit';
-import { SERVICE, type FeedbackStoreConfig } from './config';
+import { disclosureSettings, SERVICE, type FeedbackStoreConfig } from './config';
+import { DisclosuresModule } from './disclosures.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: FeedbackStoreConfig): DynamicModule {
-    return { module: AppModule, imports: [ServiceKitModule.forRoot(kitOptions(SERVICE, config))] };
+    return { module: AppModule, imports: [ServiceKitModule.forRoot(kitOptions(SERVICE, config)), DisclosuresModule.forRoot(disclosureSettings(config))] };
   }
 }
