@@ -10,5 +10,6 @@ import { ContactDocument, ContactSchema } from './adapters/mongo/contact.schema'
   imports: [MongooseModule.forFeature([{ name: ContactDocument.name, schema: ContactSchema }])],
   controllers: [ContactsController, UserProfileConsumer],
   providers: [ContactRepository],
+  exports: [ContactRepository],
 })
 export class ContactsModule {}

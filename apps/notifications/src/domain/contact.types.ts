@@ -1,11 +1,9 @@
+import type { Versioned } from './directory.policy';
+
 /** A person the platform may email, as last described by upstream.users.v1. */
-export interface Contact {
+export interface Contact extends Versioned {
   userId: string;
   email: string;
   preferredLanguage: string;
   displayName: string;
-  /** occurredAt of the event this version came from; older events never overwrite newer ones. */
-  asOf: Date;
-  /** Id of that event: breaks ties between events of the same instant deterministically. */
-  sourceEventId: string;
 }

@@ -1,4 +1,4 @@
-import { supersedes } from './contact.policy';
+import { supersedes } from './directory.policy';
 
 const at = (iso: string, id = 'e1') => ({ asOf: new Date(iso), sourceEventId: id });
 

@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { isDuplicateKeyError } from '@feedback/persistence';
 import { KeyRing } from '@feedback/pii';
-import { supersedes } from '../../domain/contact.policy';
+import { supersedes } from '../../domain/directory.policy';
 import type { Contact } from '../../domain/contact.types';
 import { ContactDocument } from './contact.schema';
 

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { isDuplicateKeyError } from '@feedback/persistence';
+import { KeyRing } from '@feedback/pii';
+import type { Business, BusinessUserEntry } from '../../domain/business.types';
+import { supersedes } from '../../domain/directory.policy';
+import { BusinessDocument } from './business.schema';
+
+/** What emails show about a business. */
+export type BusinessProfile = Pick<Business, 'businessId' | 'name' | 'privacyPolicyUrl' | 'referenceNumberLabel'>;
+
+/** A business user's address is bound to that business and user: it can't be moved to another entry. */
+const userContext = (businessId: string, userId: string) => `business:${businessId}:user:${userId}`;
+
+@Injectable()
+export class BusinessRepository {
+  constructor(
+    @InjectModel(BusinessDocument.name) private readonly businesses: Model<BusinessDocument>,
+    private readonly keyRing: KeyRing,
+  ) {}
+
+  /**
+   * Stores the profile unless a newer one is already there (latest wins,
+   * order-tolerant, as the contact directory). One conditional single-document
+   * write: racing consumers still end with the newest profile.
+   */
+  async saveIfNewer(business: Business): Promise<boolean> {
+    const stored = await this.businesses.findById(business.businessId, { asOf: 1, sourceEventId: 1 }).lean();
+    if (!supersedes(business, stored ?? undefined)) return false;
+    const users = business.users.map((user) => ({
+      userId: user.userId,
+      sealedEmail: this.keyRing.seal(user.email, userContext(business.businessId, user.userId)),
+      preferredLanguage: user.preferredLanguage,
+      role: user.role,
+    }));
+    const set: Record<string, unknown> = { name: business.name, users, asOf: business.asOf, sourceEventId: business.sourceEventId, updatedAt: new Date() };
+    // The new profile replaces the old one whole: optional fields it lacks are removed.
+    const unset: Record<string, 1> = {};
+    for (const field of ['privacyPolicyUrl', 'referenceNumberLabel'] as const) {
+      if (business[field]) set[field] = business[field];
+      else unset[field] = 1;
+    }
+    const olderThanIncoming = {
+      _id: business.businessId,
+      $or: [{ asOf: { $lt: business.asOf } }, { asOf: business.asOf, sourceEventId: { $lt: business.sourceEventId } }],
+    };
+    try {
+      const result = await this.businesses.updateOne(olderThanIncoming, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { upsert: true });
+      return result.modifiedCount + result.upsertedCount > 0;
+    } catch (error) {
+      // The upsert lost a race to a newer profile inserted meanwhile: that one stays.
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  async findProfile(businessId: string): Promise<BusinessProfile | undefined> {
+    const doc = await this.businesses.findById(businessId, { users: 0 }).lean();
+    if (!doc) return undefined;
+    return { businessId, name: doc.name, privacyPolicyUrl: doc.privacyPolicyUrl, referenceNumberLabel: doc.referenceNumberLabel };
+  }
+
+  /** A user of the business, with the address opened; undefined if the business or the user is unknown. */
+  async findUser(businessId: string, userId: string): Promise<BusinessUserEntry | undefined> {
+    const doc = await this.businesses.findById(businessId, { users: 1 }).lean();
+    const user = doc?.users.find((candidate) => candidate.userId === userId);
+    if (!user) return undefined;
+    return { userId, email: this.keyRing.open(user.sealedEmail, userContext(businessId, userId)), preferredLanguage: user.preferredLanguage, role: user.role };
+  }
+}

@@ -1,0 +1,139 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model, QueryFilter } from 'mongoose';
+import type { CursorPosition } from '@feedback/http';
+import { isDuplicateKeyError } from '@feedback/persistence';
+import { KeyRing } from '@feedback/pii';
+import { appendToOutbox, type OutboxEntry } from '@feedback/service-kit';
+import { FINAL_STATUSES, type DeliveryLogEntry, type DeliveryResult, type DeliveryStatus, type FinalStatus } from '../../domain/delivery.types';
+import type { EmailKind } from '../../domain/email.types';
+import { DeliveryDocument } from './delivery.schema';
+import { RecipientHasher } from './recipient-hash';
+
+export const DELIVERIES = 'deliveries';
+
+/** What is known about an email before it is sent. */
+export interface DeliveryDraft {
+  notificationId: string;
+  kind: EmailKind;
+  userId?: string;
+  businessId?: string;
+  language: string;
+  trigger: { eventId: string; type: string; correlationId: string };
+  /** The address; absent when the recipient is unknown. */
+  recipient?: string;
+}
+
+export interface DeliveryState {
+  status: DeliveryStatus;
+  attempts: number;
+  outboxPending: boolean;
+}
+
+export interface DeliveryLogQuery {
+  recipient?: string;
+  status?: FinalStatus;
+  after?: CursorPosition;
+  limit: number;
+}
+
+const sealContext = (notificationId: string) => `delivery:${notificationId}`;
+const notFinal = (notificationId: string) => ({ _id: notificationId, status: { $nin: [...FINAL_STATUSES] } });
+
+@Injectable()
+export class DeliveryRepository {
+  constructor(
+    @InjectModel(DeliveryDocument.name) private readonly deliveries: Model<DeliveryDocument>,
+    private readonly keyRing: KeyRing,
+    private readonly hasher: RecipientHasher,
+  ) {}
+
+  async findState(notificationId: string): Promise<DeliveryState | undefined> {
+    const doc = await this.deliveries.findById(notificationId, { status: 1, attempts: 1, outboxPending: 1 }).lean();
+    return doc ? { status: doc.status, attempts: doc.attempts ?? 0, outboxPending: doc.outboxPending ?? false } : undefined;
+  }
+
+  /**
+   * Marks the email `sending` (creating its record, or resuming one a crash
+   * left behind). False when it already reached a final status: never send it again.
+   */
+  async claim(draft: DeliveryDraft, now: Date): Promise<boolean> {
+    try {
+      await this.deliveries.updateOne(
+        notFinal(draft.notificationId),
+        { $set: { status: 'sending', language: draft.language, at: now, ...this.recipientFields(draft) }, $setOnInsert: { ...this.identity(draft, now), attempts: 0, outbox: [], outboxPending: false } },
+        { upsert: true },
+      );
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  async recordAttempt(notificationId: string, attempts: number): Promise<void> {
+    await this.deliveries.updateOne({ _id: notificationId, status: 'sending' }, { $set: { attempts } });
+  }
+
+  /**
+   * Records the final status and, in the same single-document write, the event
+   * that announces it (outbox). Creates the record if the email never got as far
+   * as sending (recipient unknown). False if it was already final.
+   */
+  async conclude(draft: DeliveryDraft, result: DeliveryResult, event: OutboxEntry, now: Date): Promise<boolean> {
+    const outbox = appendToOutbox([event]);
+    const final = { status: result.sent ? 'sent' : 'failed', attempts: result.attempts, at: now, language: draft.language, ...(result.sent ? {} : { reason: result.reason }) };
+    try {
+      await this.deliveries.updateOne(
+        notFinal(draft.notificationId),
+        { $set: { ...final, ...this.recipientFields(draft), ...outbox.$set }, $push: outbox.$push, $setOnInsert: this.identity(draft, now) },
+        { upsert: true },
+      );
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Final deliveries, newest first, from `after` on; `limit + 1` are read to know whether more follow. */
+  async list(query: DeliveryLogQuery): Promise<{ entries: DeliveryLogEntry[]; more: boolean }> {
+    const filter: QueryFilter<DeliveryDocument> = { status: query.status ?? { $in: [...FINAL_STATUSES] } };
+    if (query.recipient !== undefined) filter.recipientHash = { $in: this.hasher.candidates(query.recipient) };
+    if (query.after) filter.$or = [{ at: { $lt: query.after.at } }, { at: query.after.at, _id: { $lt: query.after.id } }];
+    const docs = await this.deliveries
+      .find(filter, { outbox: 0 })
+      .sort({ at: -1, _id: -1 })
+      .limit(query.limit + 1)
+      .lean();
+    const entries = docs.slice(0, query.limit).map((doc) => ({
+      notificationId: doc._id,
+      kind: doc.kind as EmailKind,
+      recipient: doc.sealedRecipient ? this.keyRing.open(doc.sealedRecipient, sealContext(doc._id)) : undefined,
+      userId: doc.userId,
+      language: doc.language,
+      status: doc.status as FinalStatus,
+      attempts: doc.attempts,
+      reason: doc.reason,
+      at: doc.at,
+    }));
+    return { entries, more: docs.length > query.limit };
+  }
+
+  private identity(draft: DeliveryDraft, now: Date) {
+    return {
+      kind: draft.kind,
+      ...(draft.userId ? { userId: draft.userId } : {}),
+      ...(draft.businessId ? { businessId: draft.businessId } : {}),
+      triggerEventId: draft.trigger.eventId,
+      triggerType: draft.trigger.type,
+      correlationId: draft.trigger.correlationId,
+      createdAt: now,
+    };
+  }
+
+  private recipientFields(draft: DeliveryDraft) {
+    if (!draft.recipient) return {};
+    return { sealedRecipient: this.keyRing.seal(draft.recipient, sealContext(draft.notificationId)), recipientHash: this.hasher.hash(draft.recipient) };
+  }
+}

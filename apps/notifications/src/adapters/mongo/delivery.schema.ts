@@ -1,0 +1,76 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { Sealed } from '@feedback/pii';
+import type { OutboxEntry } from '@feedback/service-kit';
+import type { DeliveryStatus } from '../../domain/delivery.types';
+
+/**
+ * One email: its delivery state, never its body. `_id` is the notificationId,
+ * derived from the triggering event, so a redelivered event finds its email
+ * here instead of sending a second one. The address is sealed; `recipientHash`
+ * (a keyed hash of the lowercased address) lets the log be searched by address.
+ * EmailSent / EmailFailed wait in `outbox` until the relay has published them.
+ */
+@Schema({ collection: 'deliveries', versionKey: false })
+export class DeliveryDocument {
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ type: String, required: true })
+  kind!: string;
+
+  /** The recipient's user id (person or business user). */
+  @Prop({ type: String })
+  userId?: string;
+
+  @Prop({ type: String })
+  businessId?: string;
+
+  @Prop({ type: String, required: true })
+  language!: string;
+
+  @Prop({ type: String, required: true })
+  triggerEventId!: string;
+
+  @Prop({ type: String, required: true })
+  triggerType!: string;
+
+  @Prop({ type: String, required: true })
+  correlationId!: string;
+
+  /** Absent when no address was known (`recipient unknown`). */
+  @Prop({ type: Object })
+  sealedRecipient?: Sealed;
+
+  @Prop({ type: String })
+  recipientHash?: string;
+
+  @Prop({ type: String, required: true, enum: ['sending', 'sent', 'failed'] })
+  status!: DeliveryStatus;
+
+  /** Attempts at handing the email to the mail server so far. */
+  @Prop({ type: Number, required: true, default: 0 })
+  attempts!: number;
+
+  /** Why it failed, without the address. */
+  @Prop({ type: String })
+  reason?: string;
+
+  @Prop({ type: Date, required: true })
+  createdAt!: Date;
+
+  /** Time of the latest status change: the log's sort key. */
+  @Prop({ type: Date, required: true })
+  at!: Date;
+
+  @Prop({ type: [Object], default: [] })
+  outbox!: OutboxEntry[];
+
+  @Prop({ type: Boolean, default: false })
+  outboxPending!: boolean;
+}
+
+export const DeliverySchema = SchemaFactory.createForClass(DeliveryDocument);
+DeliverySchema.index({ recipientHash: 1, at: -1, _id: -1 });
+DeliverySchema.index({ status: 1, at: -1, _id: -1 });
+DeliverySchema.index({ at: -1, _id: -1 });
+DeliverySchema.index({ outboxPending: 1 });

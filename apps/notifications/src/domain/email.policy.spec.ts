@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { checkDeliverable, EMAIL_TRIGGER_TOPICS, notificationIdFor, planEmails } from './email.policy';
+import type { TriggerEvent } from './email.types';
+
+const INFO = 'info.requests.v1';
+const FEEDBACK = 'feedback.requests.v1';
+const ref = { requestId: 'ir-1', businessId: 'b-1', reviewId: 'rv-1', requestedBy: 'bu-7' };
+
+function event(type: string, data: Record<string, unknown>, id = randomUUID()): TriggerEvent {
+  return { id, type, correlationId: randomUUID(), data };
+}
+
+describe('planEmails', () => {
+  it('asks the reviewer, by user id, with a link to the information-request form that ends when the request does', () => {
+    const requested = event('InformationRequested', { ...ref, reviewerId: 'u-42', requestedAt: '2026-11-21T10:00:00.000Z', expiresAt: '2026-11-24T10:00:00.000Z' });
+    const [email, ...others] = planEmails(INFO, requested);
+    expect(others).toEqual([]);
+    expect(email).toMatchObject({
+      kind: 'information-request',
+      recipient: { directory: 'people', userId: 'u-42' },
+      businessId: 'b-1',
+      link: { purpose: 'information-request', subjectId: 'ir-1', expiresAt: '2026-11-24T10:00:00.000Z' },
+      facts: { requestId: 'ir-1', reviewId: 'rv-1', expiresAt: '2026-11-24T10:00:00.000Z' },
+      trigger: { eventId: requested.id, type: 'InformationRequested', correlationId: requested.correlationId },
+    });
+  });
+
+  it.each([
+    ['InformationProvided', { sharedFields: ['email', 'phone'], providedAt: '2026-11-22T10:00:00.000Z' }, 'answered', ['email', 'phone'], '2026-11-22T10:00:00.000Z'],
+    ['InformationDeclined', { declinedAt: '2026-11-22T11:00:00.000Z' }, 'declined', [], '2026-11-22T11:00:00.000Z'],
+    ['InformationRequestExpired', { expiredAt: '2026-11-24T10:00:00.000Z' }, 'expired', [], '2026-11-24T10:00:00.000Z'],
+  ])('tells only the business user who asked about %s (I6)', (type, extra, outcome, sharedFields, concludedAt) => {
+    const emails = planEmails(INFO, event(type, { ...ref, requestedAt: '2026-11-21T10:00:00.000Z', ...extra }));
+    expect(emails).toHaveLength(1);
+    expect(emails[0]).toMatchObject({
+      kind: 'information-outcome',
+      recipient: { directory: 'business-users', businessId: 'b-1', userId: 'bu-7' },
+      facts: { outcome, sharedFields, requestedAt: '2026-11-21T10:00:00.000Z', concludedAt },
+    });
+    expect(emails[0]!.link).toBeUndefined();
+  });
+
+  it('sends the person of a feedback request a survey link', () => {
+    const requested = event('FeedbackRequested', {
+      requestId: 'fr-1',
+      businessId: 'b-1',
+      test: false,
+      conversationId: 'c-1',
+      userId: 'u-9',
+      requestedBy: 'bu-7',
+      survey: { type: 'nps' },
+      requestedAt: '2026-11-21T10:00:00.000Z',
+      expiresAt: '2026-11-28T10:00:00.000Z',
+    });
+    expect(planEmails(FEEDBACK, requested)).toEqual([
+      expect.objectContaining({
+        kind: 'feedback-request',
+        recipient: { directory: 'people', userId: 'u-9' },
+        link: { purpose: 'feedback-request', subjectId: 'fr-1', expiresAt: '2026-11-28T10:00:00.000Z' },
+        facts: { requestId: 'fr-1', surveyType: 'nps', expiresAt: '2026-11-28T10:00:00.000Z' },
+      }),
+    ]);
+  });
+
+  it('sends nothing for events that call for no email, or topics it does not know', () => {
+    expect(planEmails(INFO, event('IdentificationRecorded', { ...ref, identified: true, recordedBy: 'bu-7', recordedAt: '2026-11-22T10:00:00.000Z' }))).toEqual([]);
+    expect(planEmails(FEEDBACK, event('FeedbackSubmitted', { requestId: 'fr-1' }))).toEqual([]);
+    expect(planEmails('upstream.users.v1', event('UserProfileUpdated', {}))).toEqual([]);
+    expect(EMAIL_TRIGGER_TOPICS.sort()).toEqual([FEEDBACK, INFO]);
+  });
+
+  it('plans a redelivered event as the very same email (same notification id)', () => {
+    const declined = event('InformationDeclined', { ...ref, requestedAt: '2026-11-21T10:00:00.000Z', declinedAt: '2026-11-22T10:00:00.000Z' });
+    expect(planEmails(INFO, declined)[0]!.notificationId).toBe(planEmails(INFO, { ...declined })[0]!.notificationId);
+    const another = { ...declined, id: randomUUID() };
+    expect(planEmails(INFO, another)[0]!.notificationId).not.toBe(planEmails(INFO, declined)[0]!.notificationId);
+  });
+});
+
+describe('notificationIdFor', () => {
+  it('is a UUID that depends on the event, the kind and the recipient', () => {
+    const id = notificationIdFor('e-1', 'information-request', 'u-1');
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(notificationIdFor('e-1', 'information-request', 'u-1')).toBe(id);
+    expect(notificationIdFor('e-2', 'information-request', 'u-1')).not.toBe(id);
+    expect(notificationIdFor('e-1', 'information-outcome', 'u-1')).not.toBe(id);
+    expect(notificationIdFor('e-1', 'information-request', 'u-2')).not.toBe(id);
+  });
+});
+
+describe('checkDeliverable', () => {
+  const now = new Date('2026-11-22T10:00:00.000Z');
+  const link = { purpose: 'information-request' as const, subjectId: 'ir-1', expiresAt: '2026-11-24T10:00:00.000Z' };
+
+  it('sends when the recipient and the business are known and the link still works', () => {
+    expect(checkDeliverable({ link }, { recipient: true, business: true }, now)).toEqual({ ok: true });
+    expect(checkDeliverable({}, { recipient: true, business: true }, now)).toEqual({ ok: true });
+  });
+
+  it('records an unknown recipient first, then an unknown business', () => {
+    expect(checkDeliverable({ link }, { recipient: false, business: false }, now)).toEqual({ ok: false, reason: 'recipient unknown' });
+    expect(checkDeliverable({ link }, { recipient: true, business: false }, now)).toEqual({ ok: false, reason: 'business unknown' });
+  });
+
+  it('does not send a link that is already dead', () => {
+    expect(checkDeliverable({ link: { ...link, expiresAt: now.toISOString() } }, { recipient: true, business: true }, now)).toEqual({
+      ok: false,
+      reason: 'link expired before delivery',
+    });
+  });
+});

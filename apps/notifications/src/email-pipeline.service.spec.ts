@@ -1,0 +1,211 @@
+import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import { verifyRespondentLink } from '@feedback/auth';
+import { feedbackRequestsTopic, infoRequestsTopic, type Envelope } from '@feedback/contracts';
+import { EventPublisher } from '@feedback/messaging';
+import type { OutboxEntry, OutboxRelay } from '@feedback/service-kit';
+import { EmailRenderer } from './adapters/mail/email.renderer';
+import { MailSender, type OutgoingEmail } from './adapters/mail/mail.sender';
+import type { BusinessRepository } from './adapters/mongo/business.repository';
+import type { ContactRepository } from './adapters/mongo/contact.repository';
+import type { DeliveryDraft, DeliveryRepository, DeliveryState } from './adapters/mongo/delivery.repository';
+import { deliveryEventId } from './domain/delivery.policy';
+import type { DeliveryResult } from './domain/delivery.types';
+import { EmailPipeline, type LinkSettings } from './email-pipeline.service';
+
+const LINK_KEY = 'test-link-key-0123456789abcdef0123456789';
+
+/** The delivery records, in memory, with the same claim/conclude rules as the Mongo repository. */
+class MemoryDeliveries {
+  readonly records = new Map<string, DeliveryState & { draft: DeliveryDraft; reason?: string; outbox: OutboxEntry[] }>();
+  failNextConclude = false;
+
+  async findState(id: string) {
+    return this.records.get(id);
+  }
+  async claim(draft: DeliveryDraft) {
+    const record = this.records.get(draft.notificationId);
+    if (record && record.status !== 'sending') return false;
+    this.records.set(draft.notificationId, { status: 'sending', attempts: record?.attempts ?? 0, outboxPending: false, draft, outbox: [] });
+    return true;
+  }
+  async recordAttempt(id: string, attempts: number) {
+    this.records.get(id)!.attempts = attempts;
+  }
+  async conclude(draft: DeliveryDraft, result: DeliveryResult, event: OutboxEntry) {
+    if (this.failNextConclude) {
+      this.failNextConclude = false;
+      throw Object.assign(new Error('store down'), { name: 'MongoNetworkError' });
+    }
+    const record = this.records.get(draft.notificationId);
+    if (record && record.status !== 'sending') return false;
+    this.records.set(draft.notificationId, {
+      status: result.sent ? 'sent' : 'failed',
+      attempts: result.attempts,
+      outboxPending: true,
+      draft,
+      reason: result.sent ? undefined : result.reason,
+      outbox: [event],
+    });
+    return true;
+  }
+}
+
+class FakeSender extends MailSender {
+  readonly sent: OutgoingEmail[] = [];
+  failures: unknown[] = [];
+  async send(email: OutgoingEmail) {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.sent.push(email);
+  }
+}
+
+function setup() {
+  const contacts = {
+    findByUserId: async (userId: string) =>
+      userId === 'reviewer-1' ? { userId, email: 'reviewer@example.com', preferredLanguage: 'nl-BE', displayName: 'Ann', asOf: new Date(), sourceEventId: 'e' } : undefined,
+  };
+  const users: Record<string, { email: string; preferredLanguage: string }> = {
+    'owner-1': { email: 'owner@shop.example', preferredLanguage: 'de-AT' },
+    'member-2': { email: 'member@shop.example', preferredLanguage: 'en' },
+  };
+  const businesses = {
+    findProfile: async (businessId: string) => (businessId === 'b-1' ? { businessId, name: 'Shop & Co', privacyPolicyUrl: 'https://shop.example/privacy' } : undefined),
+    findUser: async (businessId: string, userId: string) => (businessId === 'b-1' && users[userId] ? { userId, role: 'admin' as const, ...users[userId]! } : undefined),
+  };
+  const deliveries = new MemoryDeliveries();
+  const sender = new FakeSender();
+  const relay = { flush: jest.fn(async () => undefined) };
+  const publisher = new EventPublisher({ producer: () => ({}) } as unknown as Kafka, 'notifications');
+  const links: LinkSettings = { publicBaseUrl: 'http://public.example/', documentationBaseUrl: 'http://docs.example', linkKey: LINK_KEY };
+  const pipeline = new EmailPipeline(
+    contacts as unknown as ContactRepository,
+    businesses as unknown as BusinessRepository,
+    deliveries as unknown as DeliveryRepository,
+    EmailRenderer.fromDisk(),
+    sender,
+    publisher,
+    relay as unknown as OutboxRelay,
+    links,
+  );
+  return { pipeline, deliveries, sender, relay };
+}
+
+const inThreeDays = () => new Date(Date.now() + 72 * 3_600_000).toISOString();
+
+function envelope(type: string, data: Record<string, unknown>): Envelope {
+  return { id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), source: 'requests', correlationId: randomUUID(), data };
+}
+
+const ref = { requestId: 'ir-1', businessId: 'b-1', reviewId: 'rv-1', requestedBy: 'owner-1', requestedAt: new Date().toISOString() };
+const requested = () => envelope('InformationRequested', { ...ref, reviewerId: 'reviewer-1', expiresAt: inThreeDays() });
+
+describe('EmailPipeline', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('emails the reviewer in their language with a signed link to the form, and records the delivery with its EmailSent', async () => {
+    const { pipeline, deliveries, sender, relay } = setup();
+    const event = requested();
+    await pipeline.handle(infoRequestsTopic, event);
+
+    expect(sender.sent).toHaveLength(1);
+    const email = sender.sent[0]!;
+    expect(email).toMatchObject({ to: 'reviewer@example.com', language: 'nl', kind: 'information-request' });
+    const link = /http:\/\/public\.example\/respond\/([\w-]+\.[\w-]+\.[\w-]+)/.exec(email.text);
+    expect(link).not.toBeNull();
+    expect(verifyRespondentLink(link![1]!, 'information-request', LINK_KEY)).toEqual({ ok: true, link: { purpose: 'information-request', subjectId: 'ir-1', language: 'nl' } });
+
+    const [id, record] = [...deliveries.records.entries()][0]!;
+    expect(email.notificationId).toBe(id);
+    expect(record).toMatchObject({ status: 'sent', attempts: 1, draft: { userId: 'reviewer-1', language: 'nl', recipient: 'reviewer@example.com' } });
+    const announced = JSON.parse(record.outbox[0]!.value) as Envelope;
+    expect(announced).toMatchObject({ id: deliveryEventId(id, 'EmailSent'), type: 'EmailSent', correlationId: event.correlationId });
+    expect(announced.data).toMatchObject({ notificationId: id, kind: 'information-request', userId: 'reviewer-1', language: 'nl', attempts: 1 });
+    expect(JSON.stringify(announced)).not.toContain('reviewer@example.com');
+    expect(relay.flush).toHaveBeenCalledWith('deliveries', id);
+  });
+
+  it('sends nothing when the same event is delivered again', async () => {
+    const { pipeline, sender } = setup();
+    const event = requested();
+    await pipeline.handle(infoRequestsTopic, event);
+    await pipeline.handle(infoRequestsTopic, event);
+    expect(sender.sent).toHaveLength(1);
+  });
+
+  it('tells the outcome only to the business user who asked, in their language', async () => {
+    const { pipeline, sender } = setup();
+    await pipeline.handle(infoRequestsTopic, envelope('InformationRequestExpired', { ...ref, expiredAt: new Date().toISOString() }));
+    expect(sender.sent.map((email) => [email.to, email.language, email.kind])).toEqual([['owner@shop.example', 'de', 'information-outcome']]);
+    expect(sender.sent[0]!.subject).toBe('Ihre Informationsanfrage ist ohne Antwort abgelaufen');
+  });
+
+  it('records an unknown recipient as failed, without trying to send', async () => {
+    const { pipeline, deliveries, sender } = setup();
+    await pipeline.handle(infoRequestsTopic, envelope('InformationDeclined', { ...ref, requestedBy: 'nobody', declinedAt: new Date().toISOString() }));
+    expect(sender.sent).toEqual([]);
+    const [id, record] = [...deliveries.records.entries()][0]!;
+    expect(record).toMatchObject({ status: 'failed', reason: 'recipient unknown', attempts: 1 });
+    const announced = JSON.parse(record.outbox[0]!.value) as Envelope;
+    expect(announced).toMatchObject({ id: deliveryEventId(id, 'EmailFailed'), type: 'EmailFailed', data: { reason: 'recipient unknown', language: 'en' } });
+  });
+
+  it('retries a transient SMTP failure and counts the attempts', async () => {
+    const { pipeline, deliveries, sender } = setup();
+    sender.failures = [Object.assign(new Error('Connection closed'), { code: 'ECONNECTION' })];
+    await pipeline.handle(infoRequestsTopic, requested());
+    expect(sender.sent).toHaveLength(1);
+    expect([...deliveries.records.values()][0]).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('gives up at once on a permanent refusal, keeping the address out of the reason', async () => {
+    const { pipeline, deliveries, sender } = setup();
+    sender.failures = [Object.assign(new Error('refused'), { code: 'EENVELOPE', responseCode: 550, response: '550 <reviewer@example.com> no such user' })];
+    await pipeline.handle(infoRequestsTopic, requested());
+    const record = [...deliveries.records.values()][0]!;
+    expect(record).toMatchObject({ status: 'failed', attempts: 1, reason: 'SMTP 550: 550 [address] no such user' });
+    expect(record.outbox[0]!.value).not.toContain('reviewer@example.com');
+  });
+
+  it('does not send twice when the outcome could not be stored right after the send', async () => {
+    const { pipeline, deliveries, sender } = setup();
+    const event = requested();
+    deliveries.failNextConclude = true;
+    await expect(pipeline.handle(infoRequestsTopic, event)).rejects.toThrow('store down');
+    await pipeline.handle(infoRequestsTopic, event);
+    expect(sender.sent).toHaveLength(1);
+    expect([...deliveries.records.values()][0]).toMatchObject({ status: 'sent' });
+  });
+
+  it('does not send a link that expired while the event waited', async () => {
+    const { pipeline, deliveries, sender } = setup();
+    await pipeline.handle(infoRequestsTopic, envelope('InformationRequested', { ...ref, reviewerId: 'reviewer-1', expiresAt: new Date(Date.now() - 1000).toISOString() }));
+    expect(sender.sent).toEqual([]);
+    expect([...deliveries.records.values()][0]).toMatchObject({ status: 'failed', reason: 'link expired before delivery' });
+  });
+
+  it('sends a feedback request with the survey link and the privacy policy', async () => {
+    const { pipeline, sender } = setup();
+    await pipeline.handle(
+      feedbackRequestsTopic,
+      envelope('FeedbackRequested', {
+        requestId: 'fr-1',
+        businessId: 'b-1',
+        test: false,
+        conversationId: 'c-1',
+        userId: 'reviewer-1',
+        requestedBy: 'owner-1',
+        survey: { type: 'csat' },
+        requestedAt: new Date().toISOString(),
+        expiresAt: inThreeDays(),
+      }),
+    );
+    const email = sender.sent[0]!;
+    expect(email).toMatchObject({ to: 'reviewer@example.com', kind: 'feedback-request', language: 'nl' });
+    expect(email.html).toContain('href="https://shop.example/privacy"');
+    const token = /\/respond\/([\w-]+\.[\w-]+\.[\w-]+)/.exec(email.text)![1]!;
+    expect(verifyRespondentLink(token, 'feedback-request', LINK_KEY)).toMatchObject({ ok: true, link: { subjectId: 'fr-1' } });
+  });
+});

@@ -1,0 +1,153 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { signRespondentLink, type LinkPurpose } from '@feedback/auth';
+import { notificationsTopic, type Envelope, type TopicDefinition } from '@feedback/contracts';
+import { resolveLanguage } from '@feedback/i18n';
+import { EventPublisher } from '@feedback/messaging';
+import { OutboxRelay, outboxEntry } from '@feedback/service-kit';
+import { EmailRenderer } from './adapters/mail/email.renderer';
+import { MailSender } from './adapters/mail/mail.sender';
+import { BusinessRepository, type BusinessProfile } from './adapters/mongo/business.repository';
+import { ContactRepository } from './adapters/mongo/contact.repository';
+import { DELIVERIES, DeliveryRepository, type DeliveryDraft } from './adapters/mongo/delivery.repository';
+import { attemptDelivery, deliveryEventId } from './domain/delivery.policy';
+import type { DeliveryResult } from './domain/delivery.types';
+import { checkDeliverable, planEmails } from './domain/email.policy';
+import type { EmailIntent, LinkRequest, Recipient } from './domain/email.types';
+
+/** Where respondent links point and the key that signs them (from the validated config). */
+export abstract class LinkSettings {
+  abstract readonly publicBaseUrl: string;
+  abstract readonly documentationBaseUrl: string;
+  abstract readonly linkKey: string;
+}
+
+/** The page each kind of respondent link opens. */
+const LINK_PAGES: Record<LinkPurpose, { base: keyof Omit<LinkSettings, 'linkKey'>; path: string }> = {
+  'information-request': { base: 'publicBaseUrl', path: 'respond' },
+  'feedback-request': { base: 'publicBaseUrl', path: 'respond' },
+  documentation: { base: 'documentationBaseUrl', path: 'documentation' },
+};
+
+interface ResolvedRecipient {
+  email: string;
+  preferredLanguage: string;
+  name?: string;
+}
+
+/**
+ * The email pipeline, the same for every kind: plan (which emails an event
+ * calls for) → look up recipient and business → resolve the language → render
+ * → claim the delivery record → send with bounded retries → record the outcome
+ * with its EmailSent/EmailFailed event (outbox). A redelivered event finds its
+ * delivery record final and sends nothing.
+ */
+@Injectable()
+export class EmailPipeline {
+  private readonly log = new Logger('EmailPipeline');
+  /**
+   * Emails the server accepted whose outcome could not be stored yet (the store
+   * failed right after the send). When the handler is retried, they are recorded
+   * without being sent a second time.
+   */
+  private readonly sentNotRecorded = new Map<string, DeliveryResult>();
+
+  constructor(
+    private readonly contacts: ContactRepository,
+    private readonly businesses: BusinessRepository,
+    private readonly deliveries: DeliveryRepository,
+    private readonly renderer: EmailRenderer,
+    private readonly sender: MailSender,
+    private readonly publisher: EventPublisher,
+    private readonly relay: OutboxRelay,
+    private readonly links: LinkSettings,
+  ) {}
+
+  /** Sends every email `event` calls for; resolves once their outcomes are stored. */
+  async handle(topic: TopicDefinition, event: Envelope): Promise<void> {
+    for (const intent of planEmails(topic.name, event)) await this.deliver(intent);
+  }
+
+  private async deliver(intent: EmailIntent): Promise<void> {
+    const state = await this.deliveries.findState(intent.notificationId);
+    if (state && state.status !== 'sending') {
+      // Already sent or failed: a redelivery. Only make sure its event got out.
+      if (state.outboxPending) await this.relay.flush(DELIVERIES, intent.notificationId);
+      return;
+    }
+
+    const [recipient, business] = await Promise.all([this.findRecipient(intent.recipient), this.businesses.findProfile(intent.businessId)]);
+    const language = resolveLanguage(recipient?.preferredLanguage);
+    const draft: DeliveryDraft = {
+      notificationId: intent.notificationId,
+      kind: intent.kind,
+      userId: intent.recipient.userId,
+      businessId: intent.businessId,
+      language,
+      trigger: intent.trigger,
+      recipient: recipient?.email,
+    };
+    const now = new Date();
+    const check = checkDeliverable(intent, { recipient: !!recipient, business: !!business }, now);
+    if (!check.ok) return this.conclude(draft, { sent: false, attempts: 1, reason: check.reason });
+
+    const rendered = this.renderer.render({
+      kind: intent.kind,
+      language,
+      facts: intent.facts,
+      business: toBusinessView(business!),
+      recipientName: recipient!.name || undefined,
+      link: intent.link && this.linkFor(intent.link, language),
+    });
+
+    let result = this.sentNotRecorded.get(intent.notificationId);
+    if (!result) {
+      if (!(await this.deliveries.claim(draft, now))) return;
+      const before = state?.attempts ?? 0;
+      const outgoing = { ...rendered, to: recipient!.email, notificationId: intent.notificationId, kind: intent.kind };
+      const run = await attemptDelivery(() => this.sender.send(outgoing), sleep, {
+        onAttempt: (attempt) => this.deliveries.recordAttempt(intent.notificationId, before + attempt),
+      });
+      result = { ...run, attempts: before + run.attempts };
+      if (result.sent) this.sentNotRecorded.set(intent.notificationId, result);
+    }
+    await this.conclude(draft, result);
+    this.sentNotRecorded.delete(intent.notificationId);
+  }
+
+  private async conclude(draft: DeliveryDraft, result: DeliveryResult): Promise<void> {
+    const at = new Date();
+    const base = { notificationId: draft.notificationId, kind: draft.kind, userId: draft.userId, language: draft.language, attempts: result.attempts };
+    const options = { correlationId: draft.trigger.correlationId, occurredAt: at };
+    const event = result.sent
+      ? this.publisher.build(notificationsTopic, 'EmailSent', { ...base, sentAt: at.toISOString() }, { ...options, id: deliveryEventId(draft.notificationId, 'EmailSent') })
+      : this.publisher.build(notificationsTopic, 'EmailFailed', { ...base, reason: result.reason, failedAt: at.toISOString() }, { ...options, id: deliveryEventId(draft.notificationId, 'EmailFailed') });
+    const recorded = await this.deliveries.conclude(draft, result, outboxEntry(notificationsTopic, event), at);
+    if (!recorded) return;
+    const outcome = result.sent ? 'sent' : `failed (${result.reason})`;
+    this.log.log(`email ${draft.notificationId} [${draft.kind}, ${draft.language}] ${outcome} after ${result.attempts} attempt(s)`);
+    await this.relay.flush(DELIVERIES, draft.notificationId);
+  }
+
+  private async findRecipient(recipient: Recipient): Promise<ResolvedRecipient | undefined> {
+    if (recipient.directory === 'people') {
+      const contact = await this.contacts.findByUserId(recipient.userId);
+      return contact && { email: contact.email, preferredLanguage: contact.preferredLanguage, name: contact.displayName };
+    }
+    const user = await this.businesses.findUser(recipient.businessId, recipient.userId);
+    return user && { email: user.email, preferredLanguage: user.preferredLanguage };
+  }
+
+  private linkFor(link: LinkRequest, language: string): string {
+    const page = LINK_PAGES[link.purpose];
+    const token = signRespondentLink({ purpose: link.purpose, subjectId: link.subjectId, language }, this.links.linkKey, new Date(link.expiresAt));
+    return `${this.links[page.base].replace(/\/+$/, '')}/${page.path}/${token}`;
+  }
+}
+
+function toBusinessView(business: BusinessProfile) {
+  return { name: business.name, privacyPolicyUrl: business.privacyPolicyUrl, referenceNumberLabel: business.referenceNumberLabel };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,53 @@
+import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { respondentLinkKey } from '@feedback/auth';
+import { OutboxRelay } from '@feedback/service-kit';
+import { NotificationsController } from './adapters/http/notifications.controller';
+import { RecipientQueryRedaction } from './adapters/http/recipient-query.redaction';
+import { FeedbackRequestConsumer } from './adapters/kafka/feedback-request.consumer';
+import { InfoRequestConsumer } from './adapters/kafka/info-request.consumer';
+import { EmailRenderer } from './adapters/mail/email.renderer';
+import { MailSender, MailSettings, SmtpMailSender } from './adapters/mail/mail.sender';
+import { DELIVERIES, DeliveryRepository } from './adapters/mongo/delivery.repository';
+import { DeliveryDocument, DeliverySchema } from './adapters/mongo/delivery.schema';
+import { RecipientHasher } from './adapters/mongo/recipient-hash';
+import { BusinessesModule } from './businesses.module';
+import type { NotificationsConfig } from './config';
+import { ContactsModule } from './contacts.module';
+import { EmailPipeline, LinkSettings } from './email-pipeline.service';
+
+/** The email pipeline (render, send, record, announce) and the delivery log. */
+@Module({})
+export class EmailsModule implements OnModuleInit {
+  constructor(private readonly relay: OutboxRelay) {}
+
+  static forRoot(config: NotificationsConfig): DynamicModule {
+    const mail: MailSettings = { smtpUrl: config.SMTP_URL, mailFrom: config.MAIL_FROM };
+    const links: LinkSettings = {
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      documentationBaseUrl: config.DOCUMENTATION_BASE_URL,
+      linkKey: respondentLinkKey(config.AUTH_JWT_SECRET, config.RESPONDENT_LINK_SECRET),
+    };
+    return {
+      module: EmailsModule,
+      imports: [MongooseModule.forFeature([{ name: DeliveryDocument.name, schema: DeliverySchema }]), ContactsModule, BusinessesModule],
+      controllers: [InfoRequestConsumer, FeedbackRequestConsumer, NotificationsController],
+      providers: [
+        { provide: MailSettings, useValue: mail },
+        { provide: MailSender, useClass: SmtpMailSender },
+        { provide: LinkSettings, useValue: links },
+        // Loaded and compiled once at boot: a broken template stops the service instead of an email.
+        { provide: EmailRenderer, useFactory: () => EmailRenderer.fromDisk() },
+        { provide: RecipientHasher, useValue: new RecipientHasher(config.PII_ENCRYPTION_KEYS) },
+        DeliveryRepository,
+        EmailPipeline,
+        RecipientQueryRedaction,
+      ],
+    };
+  }
+
+  onModuleInit(): void {
+    // Publishes EmailSent / EmailFailed left in the outbox by a crash or a broker outage.
+    this.relay.watch(DELIVERIES);
+  }
+}
