@@ -57,3 +57,15 @@ export async function publishReview(businessId: string, reviewerId: string, opti
   ]);
   return reviewId;
 }
+
+/** A private conversation between a business and a person (F1). */
+export async function publishConversation(businessId: string, userId: string, representativeIds: string[] = []): Promise<string> {
+  const conversationId = `conv-${randomUUID()}`;
+  await publish('upstream.conversations.v1', [
+    {
+      key: conversationId,
+      value: JSON.stringify(envelope('ConversationInteraction', { conversationId, businessId, userId, representativeIds, occurredAt: new Date().toISOString() })),
+    },
+  ]);
+  return conversationId;
+}

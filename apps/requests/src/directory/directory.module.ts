@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { SettingsController } from './adapters/http/settings.controller';
 import { DirectoryConsumer } from './adapters/kafka/directory.consumer';
-import { BUSINESSES, BUSINESS_SETTINGS, REVIEWS, businessSchema, businessSettingsSchema, reviewSchema } from './adapters/mongo/directory.schema';
+import { BUSINESSES, BUSINESS_SETTINGS, CONVERSATIONS, REVIEWS, businessSchema, businessSettingsSchema, conversationSchema, reviewSchema } from './adapters/mongo/directory.schema';
 import { DirectoryRepository } from './adapters/mongo/directory.repository';
 
 /** Upstream facts (reviews, business profiles) and business settings. */
@@ -13,6 +13,7 @@ import { DirectoryRepository } from './adapters/mongo/directory.repository';
       { name: REVIEWS, schema: reviewSchema },
       { name: BUSINESSES, schema: businessSchema },
       { name: BUSINESS_SETTINGS, schema: businessSettingsSchema },
+      { name: CONVERSATIONS, schema: conversationSchema },
     ]),
   ],
   controllers: [DirectoryConsumer, SettingsController],

@@ -39,7 +39,7 @@ export function decideInformationRequest(input: {
  * May the reviewer answer (or decline) now? (F6-like single answer, I5)
  * A request past its deadline is expired even if the expiry job has not run yet.
  */
-export function decideResponse(request: InformationRequest, now: Date): Decision<true> {
+export function decideResponse(request: Pick<InformationRequest, 'status' | 'expiresAt'>, now: Date): Decision<true> {
   if (request.status === 'answered' || request.status === 'declined') return refuse(409, 'already_answered', 'this request has already been answered');
   if (request.status === 'expired' || request.expiresAt.getTime() <= now.getTime()) {
     return refuse(410, 'expired', 'the time to answer this request has passed');

@@ -1,8 +1,12 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { RequestsSettings } from '../../../requests-settings';
-import { InformationRequestsService } from '../../information-requests.service';
+import { FeedbackRequestsService } from '../feedback-requests/feedback-requests.service';
+import { InformationRequestsService } from '../information-requests/information-requests.service';
+import { RequestsSettings } from '../requests-settings';
 
-/** Runs the expiry use case every EXPIRY_SWEEP_INTERVAL; safe with several instances. */
+/**
+ * Expires unanswered requests every EXPIRY_SWEEP_INTERVAL (F5, I5). Safe with
+ * several instances: each request is expired by one conditional update.
+ */
 @Injectable()
 export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('ExpirySweeper');
@@ -10,7 +14,8 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
   private running = false;
 
   constructor(
-    private readonly requests: InformationRequestsService,
+    private readonly informationRequests: InformationRequestsService,
+    private readonly feedbackRequests: FeedbackRequestsService,
     private readonly settings: RequestsSettings,
   ) {}
 
@@ -22,9 +27,10 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
     if (this.running) return;
     this.running = true;
     try {
-      await this.requests.expireDue();
+      await this.informationRequests.expireDue();
+      await this.feedbackRequests.expireDue();
     } catch (error) {
-      this.log.warn(`expiry sweep failed, next run retries: ${(error as Error).message}`);
+      this.log.warn(`expiry sweep failed, the next run retries: ${(error as Error).message}`);
     } finally {
       this.running = false;
     }

@@ -4,13 +4,12 @@ import { OutboxRelay } from '@feedback/service-kit';
 import { InformationRequestsController } from './adapters/http/information-requests.controller';
 import { InformationRequestRepository } from './adapters/mongo/information-request.repository';
 import { INFORMATION_REQUESTS, informationRequestSchema } from './adapters/mongo/information-request.schema';
-import { ExpirySweeper } from './adapters/schedule/expiry.sweeper';
 import { InformationRequestsService } from './information-requests.service';
 
 @Module({
   imports: [MongooseModule.forFeature([{ name: INFORMATION_REQUESTS, schema: informationRequestSchema }])],
   controllers: [InformationRequestsController],
-  providers: [InformationRequestRepository, InformationRequestsService, ExpirySweeper],
+  providers: [InformationRequestRepository, InformationRequestsService],
   exports: [InformationRequestsService],
 })
 export class InformationRequestsModule implements OnModuleInit {

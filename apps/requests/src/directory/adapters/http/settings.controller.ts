@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, CurrentPrincipal, type Principal } from '@feedback/auth';
-import { DomainError } from '@feedback/http';
 import type { BusinessSettings } from '../../../domain/directory.types';
-import { isBusinessAdmin } from '../../../domain/business-access.policy';
+import { referenceNumberLabel } from '../../../domain/business-access.policy';
+import { BusinessAdminGuard } from './business-admin.guard';
 import { DirectoryRepository } from '../mongo/directory.repository';
 import { SettingsView, UpdateSettingsDto } from './dto/settings.dto';
 
@@ -11,7 +11,7 @@ const DEFAULT_FEEDBACK_WINDOW_DAYS = 7;
 
 function toView(settings: BusinessSettings, profileLabel: string | undefined, defaultWindowDays: number): SettingsView {
   return {
-    referenceNumberLabel: settings.referenceNumberLabel ?? profileLabel,
+    referenceNumberLabel: referenceNumberLabel(settings.referenceNumberLabel, profileLabel),
     feedbackWindowDays: settings.feedbackWindowDays ?? defaultWindowDays,
     sharePrompt: settings.sharePrompt ?? { enabled: false },
   };
@@ -37,11 +37,9 @@ export class SettingsController {
   @ApiOkResponse({ type: SettingsView })
   @ApiBadRequestResponse({ description: '`validation_failed` with the failing fields' })
   @ApiForbiddenResponse({ description: '`forbidden`: not an admin of this business (per its latest profile)' })
+  @UseGuards(BusinessAdminGuard)
   async update(@Param('businessId') businessId: string, @Body() body: UpdateSettingsDto, @CurrentPrincipal() principal: Principal): Promise<SettingsView> {
     const business = await this.directory.findBusiness(businessId);
-    if (!isBusinessAdmin(business, principal.sub)) {
-      throw new DomainError(403, 'forbidden', 'only an admin of this business may change its settings');
-    }
     const saved = await this.directory.updateSettings(
       businessId,
       { referenceNumberLabel: body.referenceNumberLabel, feedbackWindowDays: body.feedbackWindowDays, sharePrompt: body.sharePrompt && { ...body.sharePrompt } },

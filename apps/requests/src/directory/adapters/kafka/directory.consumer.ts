@@ -1,6 +1,15 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { upstreamBusinessesTopic, upstreamReviewsTopic, type BusinessProfileUpdated, type Envelope, type ReviewPublished } from '@feedback/contracts';
+import {
+  upstreamBusinessesTopic,
+  upstreamConversationsTopic,
+  upstreamReviewsTopic,
+  type BusinessProfileUpdated,
+  type ConversationDeleted,
+  type ConversationInteraction,
+  type Envelope,
+  type ReviewPublished,
+} from '@feedback/contracts';
 import { OnTopic } from '@feedback/messaging';
 import { DirectoryRepository } from '../mongo/directory.repository';
 
@@ -44,5 +53,25 @@ export class DirectoryConsumer {
       },
       versionOf(event),
     );
+  }
+
+  @OnTopic(upstreamConversationsTopic)
+  async onConversationEvent(@Payload() event: Envelope): Promise<void> {
+    if (event.type === upstreamConversationsTopic.events.ConversationInteraction.type) {
+      const interaction = event.data as ConversationInteraction;
+      await this.directory.saveConversation(
+        {
+          conversationId: interaction.conversationId,
+          businessId: interaction.businessId,
+          userId: interaction.userId,
+          representativeIds: interaction.representativeIds,
+          lastInteractionAt: new Date(interaction.occurredAt),
+        },
+        versionOf(event),
+      );
+    } else if (event.type === upstreamConversationsTopic.events.ConversationDeleted.type) {
+      const deleted = event.data as ConversationDeleted;
+      await this.directory.markConversationDeleted(deleted.conversationId, new Date(deleted.deletedAt));
+    }
   }
 }

@@ -3,13 +3,18 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { saveLatest, type EventVersion } from '@feedback/persistence';
 import type { BusinessSettings, KnownBusiness, KnownReview } from '../../../domain/directory.types';
-import { BUSINESSES, BUSINESS_SETTINGS, REVIEWS } from './directory.schema';
+import { BUSINESSES, BUSINESS_SETTINGS, CONVERSATIONS, REVIEWS } from './directory.schema';
+import type { KnownConversation } from '../../../domain/feedback-request.types';
 
 interface ReviewDoc extends Omit<KnownReview, 'reviewId'> {
   _id: string;
 }
 interface BusinessDoc extends Omit<KnownBusiness, 'businessId'> {
   _id: string;
+}
+interface ConversationDoc extends Omit<KnownConversation, 'conversationId'> {
+  _id: string;
+  deletedAt?: Date;
 }
 interface SettingsDoc extends BusinessSettings {
   _id: string;
@@ -24,7 +29,24 @@ export class DirectoryRepository {
     @InjectModel(REVIEWS) private readonly reviews: Model<ReviewDoc>,
     @InjectModel(BUSINESSES) private readonly businesses: Model<BusinessDoc>,
     @InjectModel(BUSINESS_SETTINGS) private readonly settings: Model<SettingsDoc>,
+    @InjectModel(CONVERSATIONS) private readonly conversations: Model<ConversationDoc>,
   ) {}
+
+  saveConversation(conversation: KnownConversation, version: EventVersion): Promise<boolean> {
+    const { conversationId, ...fields } = conversation;
+    return saveLatest(this.conversations, conversationId, version, fields);
+  }
+
+  /** A deleted conversation is remembered as deleted; feedback already given is not touched (F10). */
+  async markConversationDeleted(conversationId: string, deletedAt: Date): Promise<void> {
+    await this.conversations.updateOne({ _id: conversationId }, { $set: { deletedAt } });
+  }
+
+  async findConversation(conversationId: string): Promise<KnownConversation | undefined> {
+    const doc = await this.conversations.findById(conversationId).lean();
+    if (!doc) return undefined;
+    return { conversationId, businessId: doc.businessId, userId: doc.userId, representativeIds: doc.representativeIds ?? [], lastInteractionAt: doc.lastInteractionAt };
+  }
 
   saveReview(review: KnownReview, version: EventVersion): Promise<boolean> {
     const { reviewId, ...fields } = review;

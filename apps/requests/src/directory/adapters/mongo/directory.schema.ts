@@ -45,3 +45,19 @@ export const businessSettingsSchema = new Schema(
   },
   { collection: BUSINESS_SETTINGS, versionKey: false },
 );
+
+/** Private conversations between a business and a person (F1). */
+export const CONVERSATIONS = 'conversations';
+export const conversationSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    businessId: { type: String, required: true },
+    userId: { type: String, required: true },
+    representativeIds: { type: [String], default: [] },
+    lastInteractionAt: { type: Date, required: true },
+    deletedAt: { type: Date },
+    asOf: { type: Date, required: true },
+    sourceEventId: { type: String, required: true },
+  },
+  { collection: CONVERSATIONS, versionKey: false },
+);

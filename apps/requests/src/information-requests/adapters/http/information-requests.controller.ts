@@ -10,7 +10,8 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { Access, CurrentPrincipal, type Principal } from '@feedback/auth';
-import { DomainError, decodeCursor, encodeCursor, DEFAULT_PAGE_SIZE } from '@feedback/http';
+import { DomainError } from '@feedback/http';
+import { checkId, pageOf } from '../../../shared/http-paging';
 import type { InformationRequest } from '../../../domain/information-request.types';
 import { InformationRequestsService } from '../../information-requests.service';
 import { InformationRequestRepository } from '../mongo/information-request.repository';
@@ -39,11 +40,6 @@ export function toView(request: InformationRequest): InformationRequestView {
       notGenuineReportUnlocked: request.status === 'expired' || request.status === 'declined',
     },
   };
-}
-
-const ID = /^[A-Za-z0-9._:-]{1,200}$/;
-function checkId(value: string, name: string): void {
-  if (!ID.test(value)) throw new DomainError(400, 'validation_failed', `${name} is not a valid id`, { fields: [{ field: name, problems: ['not a valid id'] }] });
 }
 
 @ApiTags('information requests')
@@ -80,13 +76,7 @@ export class InformationRequestsController {
   @ApiOkResponse({ type: InformationRequestPage })
   @ApiBadRequestResponse({ description: '`validation_failed`: bad limit, cursor or status' })
   async list(@Param('businessId') businessId: string, @Query() query: ListQueryDto): Promise<InformationRequestPage> {
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    if (query.cursor !== undefined && !cursor) throw new DomainError(400, 'validation_failed', 'cursor is not valid', { fields: [{ field: 'cursor', problems: ['not a cursor of this list'] }] });
-    const items = await this.repository.listForBusiness(businessId, limit + 1, cursor, query.status);
-    const page = items.slice(0, limit);
-    const last = page[page.length - 1];
-    return { items: page.map(toView), ...(items.length > limit && last ? { nextCursor: encodeCursor({ at: last.requestedAt, id: last.id }) } : {}) };
+    return pageOf(query, (limit, cursor) => this.repository.listForBusiness(businessId, limit, cursor, query.status), toView);
   }
 
   @Get('information-requests/:id')

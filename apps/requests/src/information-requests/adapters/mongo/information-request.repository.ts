@@ -2,18 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { SharedField } from '@feedback/contracts';
-import { isDuplicateKeyError } from '@feedback/persistence';
-import { appendToOutbox, type OutboxEntry } from '@feedback/service-kit';
 import type { CursorPosition } from '@feedback/http';
+import { isDuplicateKeyError } from '@feedback/persistence';
+import type { OutboxEntry } from '@feedback/service-kit';
 import type { InformationRequest, RequestStatus } from '../../../domain/information-request.types';
+import { findDueForExpiry, listForBusiness, transitionRequest, WITHOUT_OUTBOX, type RequestDocBase } from '../../../shared/request-lifecycle';
 import { INFORMATION_REQUESTS } from './information-request.schema';
 
-interface RequestDoc extends Omit<InformationRequest, 'id'> {
-  _id: string;
-  correlationId: string;
-  outbox: OutboxEntry[];
-  outboxPending: boolean;
-}
+type RequestDoc = RequestDocBase & Omit<InformationRequest, 'id' | keyof RequestDocBase>;
 
 function toDomain(doc: RequestDoc): InformationRequest {
   const request: InformationRequest = {
@@ -32,8 +28,6 @@ function toDomain(doc: RequestDoc): InformationRequest {
   if (doc.expiredAt) request.expiredAt = doc.expiredAt;
   return request;
 }
-
-const PROJECTION = { outbox: 0 };
 
 export type Transition =
   | { to: 'answered'; at: Date; sharedFields: SharedField[] }
@@ -57,43 +51,25 @@ export class InformationRequestRepository {
   }
 
   async findById(id: string): Promise<(InformationRequest & { correlationId: string }) | undefined> {
-    const doc = await this.requests.findById(id, PROJECTION).lean<RequestDoc>();
+    const doc = await this.requests.findById(id, WITHOUT_OUTBOX).lean<RequestDoc>();
     return doc ? { ...toDomain(doc), correlationId: doc.correlationId } : undefined;
   }
 
   async findByReview(reviewId: string): Promise<InformationRequest | undefined> {
-    const doc = await this.requests.findOne({ reviewId }, PROJECTION).lean<RequestDoc>();
+    const doc = await this.requests.findOne({ reviewId }, WITHOUT_OUTBOX).lean<RequestDoc>();
     return doc ? toDomain(doc) : undefined;
   }
 
-  /**
-   * Moves a pending request to its outcome with the outcome's events, in one
-   * conditional update: only one of two racing answers, or an answer racing
-   * the expiry job, can win. An answer must also beat the deadline.
-   */
-  async transition(id: string, transition: Transition, events: OutboxEntry[]): Promise<boolean> {
-    const condition: Record<string, unknown> = { _id: id, status: 'pending' };
-    if (transition.to !== 'expired') condition.expiresAt = { $gt: transition.at };
-    else condition.expiresAt = { $lte: transition.at };
-    const set: Record<string, unknown> = { status: transition.to, [`${transition.to}At`]: transition.at };
-    if (transition.to === 'answered') set.sharedFields = transition.sharedFields;
-    const outbox = appendToOutbox(events);
-    const result = await this.requests.updateOne(condition as never, { $set: { ...set, ...outbox.$set }, $push: outbox.$push } as never);
-    return result.modifiedCount === 1;
+  transition(id: string, transition: Transition, events: OutboxEntry[]): Promise<boolean> {
+    const set = transition.to === 'answered' ? { sharedFields: transition.sharedFields } : undefined;
+    return transitionRequest(this.requests, id, { to: transition.to, at: transition.at, set }, events);
   }
 
-  /** Pending requests past their deadline, oldest first (the expiry sweep). */
   async findDueForExpiry(now: Date, limit: number): Promise<(InformationRequest & { correlationId: string })[]> {
-    const docs = await this.requests.find({ status: 'pending', expiresAt: { $lte: now } }, PROJECTION).sort({ expiresAt: 1 }).limit(limit).lean<RequestDoc[]>();
-    return docs.map((doc) => ({ ...toDomain(doc), correlationId: doc.correlationId }));
+    return (await findDueForExpiry(this.requests, now, limit)).map((doc) => ({ ...toDomain(doc), correlationId: doc.correlationId }));
   }
 
-  /** A business's requests, newest first, after `cursor`. */
   async listForBusiness(businessId: string, limit: number, cursor?: CursorPosition, status?: RequestStatus): Promise<InformationRequest[]> {
-    const filter: Record<string, unknown> = { businessId };
-    if (status) filter.status = status;
-    if (cursor) filter.$or = [{ requestedAt: { $lt: cursor.at } }, { requestedAt: cursor.at, _id: { $lt: cursor.id } }];
-    const docs = await this.requests.find(filter as never, PROJECTION).sort({ requestedAt: -1, _id: -1 }).limit(limit).lean<RequestDoc[]>();
-    return docs.map(toDomain);
+    return (await listForBusiness(this.requests, businessId, limit, cursor, status)).map(toDomain);
   }
 }

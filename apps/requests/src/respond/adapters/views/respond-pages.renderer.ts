@@ -8,7 +8,7 @@ import { SUPPORTED_LANGUAGES, resolveLanguage } from '@feedback/i18n';
 const here = __dirname;
 const read = (...parts: string[]) => readFileSync(join(here, ...parts), 'utf8');
 
-export type PageName = 'information-form' | 'message';
+export type PageName = 'information-form' | 'feedback-form' | 'answered' | 'message';
 
 export interface PageContext {
   title: string;
@@ -47,6 +47,8 @@ export class RespondPages {
     this.layout = this.handlebars.compile(read('templates', 'layout.hbs'));
     this.pages = {
       'information-form': this.handlebars.compile(read('templates', 'information-form.hbs')),
+      'feedback-form': this.handlebars.compile(read('templates', 'feedback-form.hbs')),
+      answered: this.handlebars.compile(read('templates', 'answered.hbs')),
       message: this.handlebars.compile(read('templates', 'message.hbs')),
     };
   }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 
 export class SharePromptDto {
@@ -12,6 +12,13 @@ export class SharePromptDto {
   @IsUrl({ protocols: ['https', 'http'], require_protocol: true })
   @MaxLength(2000)
   url?: string;
+}
+
+/** `true`/`false` is short for `{enabled}`; objects become DTO instances so their fields are validated. */
+function toSharePrompt(value: unknown): unknown {
+  if (typeof value === 'boolean') return Object.assign(new SharePromptDto(), { enabled: value });
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return Object.assign(new SharePromptDto(), value);
+  return value;
 }
 
 /** PUT /v1/businesses/:businessId/settings; a field left out keeps its value. */
@@ -32,9 +39,8 @@ export class UpdateSettingsDto {
 
   @ApiPropertyOptional({ type: SharePromptDto, description: '`true`/`false` is short for `{enabled}`' })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'boolean' ? { enabled: value } : value))
+  @Transform(({ obj }) => toSharePrompt((obj as { sharePrompt?: unknown }).sharePrompt))
   @ValidateNested()
-  @Type(() => SharePromptDto)
   sharePrompt?: SharePromptDto;
 }
 
