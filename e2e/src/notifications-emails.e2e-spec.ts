@@ -357,7 +357,7 @@ describe('notifications: delivery log API', () => {
     const searched = address('searched');
     expect((await deliveryLog({ recipient: searched })).status).toBe(200);
     const logFile = join(profile().dataDir, 'logs', 'notifications.log');
-    await eventually('the search in the request log', async () => (readFileSync(logFile, 'utf8').includes('/v1/notifications?recipient=***') ? true : undefined));
+    await eventually('the search in the request log', async () => (readFileSync(logFile, 'utf8').includes('/v1/notifications?recipient=[REDACTED]') ? true : undefined));
     const log = readFileSync(logFile, 'utf8');
     expect(log).not.toContain(searched.split('@')[0]);
     expect(log).not.toMatch(/(@|%40)example\.com/i);

@@ -3,7 +3,6 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { respondentLinkKey } from '@feedback/auth';
 import { OutboxRelay } from '@feedback/service-kit';
 import { NotificationsController } from './adapters/http/notifications.controller';
-import { RecipientQueryRedaction } from './adapters/http/recipient-query.redaction';
 import { FeedbackRequestConsumer } from './adapters/kafka/feedback-request.consumer';
 import { InfoRequestConsumer } from './adapters/kafka/info-request.consumer';
 import { EmailRenderer } from './adapters/mail/email.renderer';
@@ -41,7 +40,6 @@ export class EmailsModule implements OnModuleInit {
         { provide: RecipientHasher, useValue: new RecipientHasher(config.PII_ENCRYPTION_KEYS) },
         DeliveryRepository,
         EmailPipeline,
-        RecipientQueryRedaction,
       ],
     };
   }

@@ -38,5 +38,7 @@ describe('masking', () => {
     expect(maskEmail('ann.smith@example.com')).toBe('a***@example.com');
     expect(maskUrlSecrets('/respond/abc.def.ghi?x=1')).toBe('/respond/[REDACTED]?x=1');
     expect(maskUrlSecrets('/documentation/tok')).toBe('/documentation/[REDACTED]');
+    expect(maskUrlSecrets('/v1/notifications?recipient=ann%40example.com&status=sent')).toBe('/v1/notifications?recipient=[REDACTED]&status=sent');
+    expect(maskUrlSecrets('/x?Email=a@b.c')).toBe('/x?Email=[REDACTED]');
   });
 });

@@ -26,9 +26,24 @@ export function redactionPaths(): string[] {
   return prefixes.flatMap((prefix) => PERSONAL_FIELDS.map((field) => `${prefix}${field}`));
 }
 
-/** Respondent and documentation links carry a bearer secret in the path: mask it before a URL is logged. */
+const SENSITIVE_QUERY = new Set<string>(PERSONAL_FIELDS.map((f) => f.toLowerCase()));
+
+/**
+ * Makes a URL safe to log: respondent and documentation links carry a bearer
+ * secret in the path, and query parameters such as `?recipient=` carry personal data.
+ */
 export function maskUrlSecrets(url: string): string {
-  return url.replace(/\/(respond|documentation)\/[^/?#]+/g, '/$1/[REDACTED]');
+  const [path = '', query] = url.split('?', 2);
+  const maskedPath = path.replace(/\/(respond|documentation)\/[^/#]+/g, '/$1/[REDACTED]');
+  if (query === undefined) return maskedPath;
+  const maskedQuery = query
+    .split('&')
+    .map((pair) => {
+      const [key = ''] = pair.split('=', 1);
+      return SENSITIVE_QUERY.has(decodeURIComponent(key).toLowerCase()) ? `${key}=[REDACTED]` : pair;
+    })
+    .join('&');
+  return `${maskedPath}?${maskedQuery}`;
 }
 
 /** `ann.smith@example.com` -> `a***@example.com`: enough for an operator to recognise, not to reuse. */
