@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { respondentLinkKey, verifyRespondentLink } from '@feedback/auth';
 import { DEV_JWT_SECRET } from '@feedback/config';
-import { collect, envelope, eventually, profile, publish, serviceEnv, serviceUrl, token, urls, withDatabase } from './support';
+import { collect, envelope, eventually, inbox, mailTo, profile, publish, serviceEnv, serviceUrl, token, withDatabase } from './support';
 
 // Black-box: upstream profiles and request events go in through Kafka, built by hand
 // as the upstream systems and the requests service would; emails come out in MailDev.
@@ -11,15 +11,6 @@ const USERS = 'upstream.users.v1';
 const BUSINESSES = 'upstream.businesses.v1';
 const INFO = 'info.requests.v1';
 const FEEDBACK = 'feedback.requests.v1';
-
-interface Mail {
-  id: string;
-  subject: string;
-  html?: string;
-  text?: string;
-  headers: Record<string, string | string[]>;
-  to: { address: string }[];
-}
 
 interface LogItem {
   notificationId: string;
@@ -36,20 +27,6 @@ interface LogItem {
 const unique = (label: string) => `${label}-${randomUUID()}`;
 const address = (label: string) => `${label}.${randomUUID()}@example.com`;
 const integrity = () => ({ authorization: `Bearer ${token('integrity')}` });
-
-/** Every email MailDev holds for `to` (addresses are unique per test, so nothing needs clearing). */
-async function inbox(to: string): Promise<Mail[]> {
-  const response = await fetch(`${urls().mailWebUrl}/api/email`);
-  const mails = (await response.json()) as Mail[];
-  return mails.filter((mail) => mail.to.some((recipient) => recipient.address.toLowerCase() === to.toLowerCase()));
-}
-
-function mailTo(to: string, count = 1): Promise<Mail[]> {
-  return eventually(`${count} email(s) to ${to}`, async () => {
-    const mails = await inbox(to);
-    return mails.length >= count ? mails : undefined;
-  });
-}
 
 async function deliveryLog(query: Record<string, string>): Promise<{ status: number; body: { items: LogItem[]; nextCursor?: string } & Record<string, unknown> }> {
   const response = await fetch(`${serviceUrl('notifications')}/v1/notifications?${new URLSearchParams(query)}`, { headers: integrity() });

@@ -2,3 +2,4 @@ export * from './stack';
 export * from './instances';
 export * from './upstream';
 export * from './browser';
+export * from './mail';
