@@ -1,24 +1,21 @@
 import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { OutboxRelay } from '@feedback/service-kit';
-import { BusinessAccessGuard } from './adapters/http/business-access.guard';
 import { DisclosuresController } from './adapters/http/disclosures.controller';
 import { DisclosureRetentionJob } from './adapters/jobs/disclosure-retention.job';
-import { BusinessProfileConsumer } from './adapters/kafka/business-profile.consumer';
 import { InformationDisclosedConsumer } from './adapters/kafka/information-disclosed.consumer';
-import { BusinessRosterRepository } from './adapters/mongo/business-roster.repository';
-import { BusinessRosterDocument, BusinessRosterSchema } from './adapters/mongo/business-roster.schema';
 import { DisclosureReadRepository } from './adapters/mongo/disclosure-read.repository';
 import { DisclosureReadDocument, DisclosureReadSchema } from './adapters/mongo/disclosure-read.schema';
 import { DisclosureRepository } from './adapters/mongo/disclosure.repository';
 import { DISCLOSURES_COLLECTION, DisclosureDocument, DisclosureSchema } from './adapters/mongo/disclosure.schema';
+import { BusinessRosterModule } from './business-roster.module';
 import { DisclosureSettings } from './config';
 import { DisclosuresService } from './disclosures.service';
 
 /**
- * Shared details of information requests (I6, I7, R1 prerequisite): business
- * rosters, write-once encrypted disclosures, audited reads, identification
- * outcomes and the retention purge.
+ * Shared details of information requests (I6, I7, R1 prerequisite): write-once
+ * encrypted disclosures, audited reads, identification outcomes and the
+ * retention purge. Who may use them comes from the business rosters.
  */
 @Module({})
 export class DisclosuresModule implements OnModuleInit {
@@ -28,20 +25,18 @@ export class DisclosuresModule implements OnModuleInit {
     return {
       module: DisclosuresModule,
       imports: [
+        BusinessRosterModule,
         MongooseModule.forFeature([
-          { name: BusinessRosterDocument.name, schema: BusinessRosterSchema },
           { name: DisclosureDocument.name, schema: DisclosureSchema },
           { name: DisclosureReadDocument.name, schema: DisclosureReadSchema },
         ]),
       ],
-      controllers: [DisclosuresController, BusinessProfileConsumer, InformationDisclosedConsumer],
+      controllers: [DisclosuresController, InformationDisclosedConsumer],
       providers: [
         { provide: DisclosureSettings, useValue: settings },
-        BusinessRosterRepository,
         DisclosureRepository,
         DisclosureReadRepository,
         DisclosuresService,
-        BusinessAccessGuard,
         DisclosureRetentionJob,
       ],
     };

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -14,12 +14,14 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Access, CurrentPrincipal, type Principal } from '@feedback/auth';
-import { decodeCursor, DEFAULT_PAGE_SIZE, DomainError, MAX_PAGE_SIZE, type CursorPosition } from '@feedback/http';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@feedback/http';
 import { DisclosuresService } from '../../disclosures.service';
 import { BusinessPermission } from './business-access.guard';
-import { DetailsReadsPageView, ErrorView, IdentificationView, SharedDetailsView, ValidationErrorView } from './dto/disclosure-views.dto';
+import { DetailsReadsPageView, IdentificationView, SharedDetailsView } from './dto/disclosure-views.dto';
+import { ErrorView, ValidationErrorView } from './dto/error-views.dto';
 import { RecordIdentificationDto } from './dto/identification.dto';
 import { IdParamPipe } from './id-param.pipe';
+import { PageQuery, type PageRequest } from './page-query.decorator';
 
 const BUSINESS_USERS = { roles: ['business'] as const, tenantParam: 'businessId' };
 
@@ -65,10 +67,9 @@ export class DisclosuresController {
   async reads(
     @Param('businessId', IdParamPipe) businessId: string,
     @Param('requestId', IdParamPipe) requestId: string,
-    @Query('limit') limit?: unknown,
-    @Query('cursor') cursor?: unknown,
+    @PageQuery() paging: PageRequest,
   ): Promise<DetailsReadsPageView> {
-    const page = await this.disclosures.listReads(businessId, requestId, pageSize(limit), position(cursor));
+    const page = await this.disclosures.listReads(businessId, requestId, paging.limit, paging.after);
     return { ...page, items: page.items.map((read) => ({ ...read, readAt: read.readAt.toISOString() })) };
   }
 
@@ -96,22 +97,4 @@ export class DisclosuresController {
     if (!changed) response.status(200);
     return { requestId, identified: identification.identified, recordedBy: identification.recordedBy, recordedAt: identification.recordedAt.toISOString() };
   }
-}
-
-function invalidQuery(field: string, problem: string): DomainError {
-  return new DomainError(400, 'validation_failed', `${field}: ${problem}`, { fields: [{ field, problems: [problem] }] });
-}
-
-function pageSize(limit: unknown): number {
-  if (limit === undefined) return DEFAULT_PAGE_SIZE;
-  const value = typeof limit === 'string' && /^\d{1,4}$/.test(limit) ? Number(limit) : NaN;
-  if (!Number.isInteger(value) || value < 1 || value > MAX_PAGE_SIZE) throw invalidQuery('limit', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
-  return value;
-}
-
-function position(cursor: unknown): CursorPosition | undefined {
-  if (cursor === undefined) return undefined;
-  const decoded = typeof cursor === 'string' ? decodeCursor(cursor) : undefined;
-  if (!decoded) throw invalidQuery('cursor', 'is not a cursor returned by this list');
-  return decoded;
 }

@@ -37,19 +37,3 @@ export class IdentificationView {
   @ApiProperty({ description: 'the business user who recorded the current answer' }) recordedBy!: string;
   @ApiProperty({ format: 'date-time' }) recordedAt!: string;
 }
-
-/** The error body of every refusal (DESIGN.md 3.3). */
-export class ErrorView {
-  @ApiProperty({ example: 404 }) statusCode!: number;
-  @ApiProperty({ example: 'not_found' }) error!: string;
-  @ApiProperty() message!: string;
-}
-
-class FieldProblemView {
-  @ApiProperty({ example: 'identified' }) field!: string;
-  @ApiProperty({ type: String, isArray: true, example: ['identified must be a boolean value'] }) problems!: string[];
-}
-
-export class ValidationErrorView extends ErrorView {
-  @ApiProperty({ type: FieldProblemView, isArray: true }) fields!: FieldProblemView[];
-}
