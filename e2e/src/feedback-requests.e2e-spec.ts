@@ -131,7 +131,9 @@ describe('feedback requests (F1–F15, requests service)', () => {
       return found.length > 0 ? found : undefined;
     });
     expect(submitted).toHaveLength(1);
-    expect(JSON.parse(submitted[0]!.value!.toString()).data).toMatchObject({ option: 'Friendly', comment: 'Quick and kind.', surveyType: 'custom', test: false });
+    expect(JSON.parse(submitted[0]!.value!.toString()).data).toMatchObject({ option: 'Friendly', surveyType: 'custom', test: false, sealedComment: { keyId: expect.any(String) } });
+    // Free text never travels in clear on the topic.
+    expect(submitted[0]!.value!.toString()).not.toContain('Quick and kind.');
   });
 
   it('offers the share prompt after answering when the business enabled it, and posts nothing (F9)', async () => {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { respondentLinkKey, signRespondentLink } from '@feedback/auth';
-import { DEV_JWT_SECRET } from '@feedback/config';
+import { feedbackCommentContext } from '@feedback/contracts';
+import { DEV_JWT_SECRET, loadConfig, serviceEnvSchema } from '@feedback/config';
+import { KeyRing } from '@feedback/pii';
 import { collect, envelope, eventually, publish, publishBusiness, publishConversation, publishUser, readAll, serviceUrl, token, withDatabase, type BusinessFixture } from './support';
 
 // feedback-store, answers to customer feedback requests (DESIGN.md F6-F8, F10, F12, F13):
@@ -54,10 +56,19 @@ function submitted(business: BusinessFixture, overrides: Record<string, unknown>
 type Submitted = ReturnType<typeof submitted>;
 const dataOf = (event: Submitted) => event.data as { requestId: string; conversationId: string; userId: string; comment?: string; submittedAt: string };
 
+const keyRing = new KeyRing(loadConfig(serviceEnvSchema(1, {}), {}).PII_ENCRYPTION_KEYS);
+
+/** The bytes requests would publish: the comment sealed to its request, never in clear. */
+function wire(event: Submitted): string {
+  const { comment, ...data } = event.data as Record<string, unknown> & { comment?: string; requestId: string };
+  const sealed = comment === undefined ? {} : { sealedComment: keyRing.seal(comment, feedbackCommentContext(data.requestId)) };
+  return JSON.stringify({ ...event, data: { ...data, ...sealed } });
+}
+
 async function deliver(...events: Submitted[]): Promise<void> {
   await publish(
     FEEDBACK,
-    events.map((e) => ({ key: dataOf(e).requestId, value: JSON.stringify(e) })),
+    events.map((e) => ({ key: dataOf(e).requestId, value: wire(e) })),
   );
   for (const e of events) await processed(e.id);
 }
@@ -149,7 +160,7 @@ describe('feedback-store: answers to feedback requests', () => {
       expect(before).toMatchObject({ sourceEventId: first.id });
 
       const replay = { ...first, id: randomUUID() };
-      await publish(FEEDBACK, [{ key: dataOf(first).requestId, value: JSON.stringify(first) }]);
+      await publish(FEEDBACK, [{ key: dataOf(first).requestId, value: wire(first) }]);
       await deliver(replay);
       const count = await withDatabase('feedback-store', (db) => db.collection<Raw>(ANSWERS).countDocuments({ _id: dataOf(first).requestId }));
       expect(count).toBe(1);
@@ -163,9 +174,10 @@ describe('feedback-store: answers to feedback requests', () => {
       await deliver(first);
       const before = await rawAnswer(dataOf(first).requestId);
       const conflicting = { ...first, id: randomUUID(), data: { ...first.data, score: 1, comment: 'Actually it was terrible' } };
-      await publish(FEEDBACK, [{ key: dataOf(first).requestId, value: JSON.stringify(conflicting) }]);
+      const conflictingBytes = wire(conflicting);
+      await publish(FEEDBACK, [{ key: dataOf(first).requestId, value: conflictingBytes }]);
       const [letter] = await collect(`${FEEDBACK}.dlq`, (m) => m.key?.toString() === dataOf(first).requestId, (found) => found.length >= 1);
-      expect(letter!.value!.toString()).toBe(JSON.stringify(conflicting));
+      expect(letter!.value!.toString()).toBe(conflictingBytes);
       expect(letter!.headers?.['dlq-reason']?.toString()).toMatch(/never replaced, the first one is kept/);
       expect(await rawAnswer(dataOf(first).requestId)).toEqual(before);
       const item = (await list(business.businessId, asAdmin())).body.items as Item[];

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import type { FeedbackSubmitted } from '@feedback/contracts';
+import { feedbackCommentContext, type FeedbackSubmitted } from '@feedback/contracts';
 import { encodeCursor, type CursorPosition, type Page } from '@feedback/http';
 import { EventPublisher, PermanentEventError } from '@feedback/messaging';
 import { KeyRing } from '@feedback/pii';
@@ -68,8 +68,14 @@ function setup() {
 }
 
 const now = new Date('2026-11-22T10:00:00.000Z');
-function submitted(overrides: Partial<FeedbackSubmitted> = {}): FeedbackSubmitted {
+const COMMENT = 'Pat was very helpful, call me on 0470 12 34 56';
+
+/** A FeedbackSubmitted as requests publishes it: the comment sealed to its request. */
+function submitted(overrides: Partial<FeedbackSubmitted> & { comment?: string } = {}): FeedbackSubmitted {
+  const { comment = 'comment' in overrides ? undefined : COMMENT, ...rest } = overrides;
+  const requestId = rest.requestId ?? 'r1';
   return {
+    ...(comment !== undefined ? { sealedComment: ring.seal(comment, feedbackCommentContext(requestId)) } : {}),
     requestId: 'r1',
     businessId: 'b1',
     test: false,
@@ -78,10 +84,9 @@ function submitted(overrides: Partial<FeedbackSubmitted> = {}): FeedbackSubmitte
     representativeIds: ['rep-a'],
     surveyType: 'csat',
     score: 5,
-    comment: 'Pat was very helpful, call me on 0470 12 34 56',
     requestedAt: '2026-11-20T10:00:00.000Z',
     submittedAt: '2026-11-21T10:00:00.000Z',
-    ...overrides,
+    ...rest,
   };
 }
 const source = (eventId: string) => ({ eventId, correlationId: `corr-${eventId}` });
@@ -94,7 +99,7 @@ describe('FeedbackAnswersService.store (FeedbackSubmitted, write-once)', () => {
     const doc = answers.docs.get('r1')!;
     expect(doc).toMatchObject({ businessId: 'b1', conversationId: 'c1', userId: 'person-1', representativeIds: ['rep-a'], score: 5, sourceEventId: 'e1', correlationId: 'corr-e1', receivedAt: now });
     expect(JSON.stringify([...answers.docs.values()])).not.toContain('helpful');
-    expect(ring.open(doc.sealedComment!, 'feedback-answer:r1')).toBe(submitted().comment);
+    expect(ring.open(doc.sealedComment!, 'feedback-answer:r1')).toBe(COMMENT);
     expect(() => ring.open(doc.sealedComment!, 'feedback-answer:r2')).toThrow();
   });
 
@@ -143,7 +148,7 @@ describe('FeedbackAnswersService.list', () => {
     for (const reader of [admin, { role: 'processor' as const, userId: 'crm' }]) {
       const page = await service.list('b1', reader, 50);
       expect(page.items.map((i) => i.requestId)).toEqual(['r3', 'r2', 'r1']);
-      expect(page.items[2]).toMatchObject({ score: 5, comment: submitted().comment });
+      expect(page.items[2]).toMatchObject({ score: 5, comment: COMMENT });
       expect(page.items[0]).toMatchObject({ option: 'Great', surveyType: 'custom' });
       expect(JSON.stringify(page)).not.toContain('person-1');
       expect(page.nextCursor).toBeUndefined();

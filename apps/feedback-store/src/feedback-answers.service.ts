@@ -32,7 +32,8 @@ export class FeedbackAnswersService {
    * dead-lettered and the first is kept; an erased answer stays erased.
    */
   async store(event: FeedbackSubmitted, source: { eventId: string; correlationId: string }, now = new Date()): Promise<void> {
-    const incoming = submittedAnswerOf(event);
+    const comment = event.sealedComment ? this.openComment(event.sealedComment, event.requestId) : undefined;
+    const incoming = submittedAnswerOf(event, comment);
     // Two rounds at most: an insert that loses a race is decided again against the winner.
     for (let round = 0; round < 2; round++) {
       const stored = await this.answers.findByRequestId(incoming.requestId);
@@ -108,7 +109,7 @@ export class FeedbackAnswersService {
   }
 }
 
-function submittedAnswerOf(event: FeedbackSubmitted): SubmittedAnswer {
+function submittedAnswerOf(event: FeedbackSubmitted, comment: string | undefined): SubmittedAnswer {
   return {
     requestId: event.requestId,
     businessId: event.businessId,
@@ -119,7 +120,7 @@ function submittedAnswerOf(event: FeedbackSubmitted): SubmittedAnswer {
     surveyType: event.surveyType,
     ...(event.score !== undefined ? { score: event.score } : {}),
     ...(event.option !== undefined ? { option: event.option } : {}),
-    ...(event.comment !== undefined ? { comment: event.comment } : {}),
+    ...(comment !== undefined ? { comment } : {}),
     requestedAt: new Date(event.requestedAt),
     submittedAt: new Date(event.submittedAt),
   };

@@ -1,8 +1,10 @@
+import { feedbackCommentContext } from '@feedback/contracts';
 import type { AnswerFacts, Erasure, FeedbackItem, FeedbackReader, FeedbackScope, StoredAnswer, SubmittedAnswer } from './feedback-answer.types';
 
 /** Associated data bound to a sealed comment: it cannot be moved onto another answer. */
 export function answerSealContext(requestId: string): string {
-  return `feedback-answer:${requestId}`;
+  // The same binding requests sealed it with, so the value can be stored as it came.
+  return feedbackCommentContext(requestId);
 }
 
 export type AnswerWrite = { action: 'insert' } | { action: 'ignore'; reason: string } | { action: 'reject'; reason: string };

@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { feedbackRequestsTopic, type Survey } from '@feedback/contracts';
+import { feedbackCommentContext, feedbackRequestsTopic, type Survey } from '@feedback/contracts';
 import { DomainError } from '@feedback/http';
 import { EventPublisher } from '@feedback/messaging';
+import { KeyRing } from '@feedback/pii';
 import { OutboxRelay, outboxEntry } from '@feedback/service-kit';
 import { decideFeedbackRequest, validateAnswer, type AnswerErrors } from '../domain/feedback-request.policy';
 import type { FeedbackAnswer, FeedbackRequest } from '../domain/feedback-request.types';
@@ -45,6 +46,7 @@ export class FeedbackRequestsService {
     private readonly publisher: EventPublisher,
     private readonly relay: OutboxRelay,
     private readonly settings: RequestsSettings,
+    private readonly keyRing: KeyRing,
   ) {}
 
   async request(businessId: string, requestedBy: string, input: NewFeedbackRequest): Promise<FeedbackRequest> {
@@ -145,7 +147,10 @@ export class FeedbackRequestsService {
         userId: request.userId,
         representativeIds: request.representativeIds,
         surveyType: request.survey.type,
-        ...validation.value,
+        ...(validation.value.score !== undefined ? { score: validation.value.score } : {}),
+        ...(validation.value.option !== undefined ? { option: validation.value.option } : {}),
+        // Free text never travels in clear: only feedback-store opens it.
+        ...(validation.value.comment !== undefined ? { sealedComment: this.keyRing.seal(validation.value.comment, feedbackCommentContext(id)) } : {}),
         requestedAt: request.requestedAt.toISOString(),
         submittedAt: now.toISOString(),
       },

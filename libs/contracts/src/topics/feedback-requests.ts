@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { event, id, isoDateTime, topic } from '../topic';
+import { sealedValueSchema } from './info-disclosures';
 
 /** The survey a feedback request asks (F4). */
 export const surveySchema = z.discriminatedUnion('type', [
@@ -41,7 +42,11 @@ export const feedbackSubmittedSchema = z.object({
   score: z.number().int().min(0).max(10).optional(),
   /** The chosen label of a custom survey. */
   option: z.string().min(1).max(100).optional(),
-  comment: z.string().max(2000).optional(),
+  /**
+   * The optional comment (free text, personal data), sealed with the platform key
+   * ring and bound to the request (`feedbackCommentContext`): only feedback-store opens it.
+   */
+  sealedComment: sealedValueSchema.optional(),
   requestedAt: isoDateTime(),
   submittedAt: isoDateTime(),
 });
@@ -66,3 +71,8 @@ export type FeedbackSubmitted = z.infer<typeof feedbackSubmittedSchema>;
 export type FeedbackDeclined = z.infer<typeof feedbackDeclinedSchema>;
 export type FeedbackRequestExpired = z.infer<typeof feedbackRequestExpiredSchema>;
 export type FeedbackErased = z.infer<typeof feedbackErasedSchema>;
+
+/** Associated data of a sealed comment: it can't be moved onto another answer. */
+export function feedbackCommentContext(requestId: string): string {
+  return `feedback-answer:${requestId}`;
+}

@@ -24,6 +24,8 @@ export const reportResolvedSchema = z.object({
 
 /** Selective reporting detected for a business (R6). */
 export const reportingMisuseFlaggedSchema = z.object({
+  /** The report whose re-evaluation raised the flag; keys the message, as every event of reports.v1. */
+  reportId: id(),
   businessId: id(),
   reports: z.number().int().nonnegative(),
   negativeReports: z.number().int().nonnegative(),
