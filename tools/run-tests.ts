@@ -20,12 +20,13 @@ const steps: { name: string; args: string[] }[] = [
   { name: 'build', args: [bin('@swc/cli', 'bin/swc.js'), 'apps', 'libs', '-d', 'dist', '--copy-files', '--config-file', '.swcrc'] },
   { name: 'unit and integration tests', args: [...jestArgs, '-c', 'jest.unit.config.js', '--ci', ...jestReport('unit')] },
   { name: 'e2e tests (real Kafka, MongoDB-wire, SMTP)', args: [...jestArgs, '-c', 'e2e/jest.config.js', '--ci', '--runInBand', ...jestReport('e2e')] },
+  { name: 'fault tests (kill -9 under load)', args: [...jestArgs, '-c', 'e2e/faults/jest.config.js', '--ci', '--runInBand', ...jestReport('faults')] },
 ];
 
 /** Adds up the jest reports of this run: the closing line CI reads. */
 function totals(): { passed: number; failed: number; skipped: number } {
   const sum = { passed: 0, failed: 0, skipped: 0 };
-  for (const name of ['unit', 'e2e']) {
+  for (const name of ['unit', 'e2e', 'faults']) {
     const file = join(reports, `${name}.json`);
     if (!existsSync(file)) continue;
     const report = JSON.parse(readFileSync(file, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number };

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { feedbackCommentContext } from '@feedback/contracts';
+import { loadConfig, serviceEnvSchema } from '@feedback/config';
+import { KeyRing } from '@feedback/pii';
+import type { ManagedProcess } from '../../tools/stack/stack.ts';
+import { envelope, eventually, inbox, publish, publishBusiness, readAll, urls, withDatabase } from '../src/support';
+import { crash, restart } from './processes';
+
+const keyRing = new KeyRing(loadConfig(serviceEnvSchema(1, {}), {}).PII_ENCRYPTION_KEYS);
+const ANSWERS = Number(process.env.FAULT_ANSWERS ?? 3000);
+const EMAILS = Number(process.env.FAULT_EMAILS ?? 150);
+const BATCH = 250;
+
+function answer(businessId: string, i: number) {
+  const requestId = `fault-${randomUUID()}`;
+  return {
+    key: requestId,
+    value: JSON.stringify(
+      envelope(
+        'FeedbackSubmitted',
+        {
+          requestId,
+          businessId,
+          test: false,
+          conversationId: `conv-${requestId}`,
+          userId: `person-${i}`,
+          representativeIds: [],
+          surveyType: 'csat',
+          score: (i % 5) + 1,
+          sealedComment: keyRing.seal(`comment ${i}`, feedbackCommentContext(requestId)),
+          requestedAt: new Date(Date.now() - 3_600_000).toISOString(),
+          submittedAt: new Date().toISOString(),
+        },
+        { source: 'requests' },
+      ),
+    ),
+  };
+}
+
+/**
+ * kill -9 of each consumer service in turn, in the middle of a stream of
+ * events: when the dust settles every answer is stored exactly once, every
+ * email sent exactly once, and nothing was dead-lettered that shouldn't be.
+ */
+describe('crash: kill -9 of consumers under load', () => {
+  const restarted: ManagedProcess[] = [];
+  afterAll(async () => {
+    await Promise.all(restarted.map((p) => p.stop()));
+  });
+
+  it('stores every answer once while feedback-store is killed and restarted mid-stream', async () => {
+    const business = await publishBusiness();
+    const events = Array.from({ length: ANSWERS }, (_, i) => answer(business.businessId, i));
+    const started = Date.now();
+    for (let offset = 0; offset < events.length; offset += BATCH) {
+      await publish('feedback.requests.v1', events.slice(offset, offset + BATCH));
+      if (offset === BATCH * 2) {
+        crash('feedback-store');
+        restarted.push(await restart('feedback-store', 'after-crash-1'));
+      }
+      if (offset === BATCH * 7) {
+        crash('feedback-store');
+        restarted.push(await restart('feedback-store', 'after-crash-2'));
+      }
+    }
+    const stored = await eventually(
+      `all ${ANSWERS} answers`,
+      async () => {
+        const count = await withDatabase('feedback-store', (db) => db.collection('feedback_answers').countDocuments({ businessId: business.businessId }));
+        return count >= ANSWERS ? count : undefined;
+      },
+      240_000,
+    );
+    expect(stored).toBe(ANSWERS);
+    const keys = new Set(events.map((e) => e.key));
+    const lettered = await readAll('feedback.requests.v1.dlq', (m) => keys.has(m.key?.toString() ?? ''));
+    expect(lettered).toHaveLength(0);
+    process.stdout.write(`crash: ${ANSWERS} answers, 2 kills of feedback-store, ${stored} stored, 0 duplicates, 0 dead letters, ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  });
+
+  it('sends every email once while notifications is killed and restarted mid-stream', async () => {
+    const business = await publishBusiness();
+    const reviewers = Array.from({ length: EMAILS }, (_, i) => ({ userId: `fault-reviewer-${randomUUID()}`, email: `fault.${i}.${randomUUID()}@mail.example` }));
+    await publish(
+      'upstream.users.v1',
+      reviewers.map((r) => ({ key: r.userId, value: JSON.stringify(envelope('UserProfileUpdated', { userId: r.userId, email: r.email, preferredLanguage: 'en', displayName: 'Reviewer' })) })),
+    );
+    await eventually('the contacts', async () =>
+      (await withDatabase('notifications', (db) => db.collection('contacts').countDocuments({ _id: { $in: reviewers.map((r) => r.userId) } as never }))) === EMAILS ? true : undefined,
+    );
+    const requested = reviewers.map((reviewer) => {
+      const requestId = `fault-ir-${randomUUID()}`;
+      const now = new Date();
+      return {
+        key: requestId,
+        value: JSON.stringify(
+          envelope(
+            'InformationRequested',
+            {
+              requestId,
+              businessId: business.businessId,
+              reviewId: `rev-${requestId}`,
+              reviewerId: reviewer.userId,
+              requestedBy: business.admin.userId,
+              requestedAt: now.toISOString(),
+              expiresAt: new Date(now.getTime() + 72 * 3_600_000).toISOString(),
+            },
+            { source: 'requests' },
+          ),
+        ),
+      };
+    });
+    const third = Math.ceil(EMAILS / 3);
+    await publish('info.requests.v1', requested.slice(0, third));
+    crash('notifications');
+    await publish('info.requests.v1', requested.slice(third, 2 * third));
+    restarted.push(await restart('notifications', 'after-crash'));
+    await publish('info.requests.v1', requested.slice(2 * third));
+
+    const counts = await eventually(
+      `${EMAILS} emails`,
+      async () => {
+        const perReviewer = await Promise.all(reviewers.map(async (r) => (await inbox(r.email)).length));
+        return perReviewer.every((n) => n >= 1) ? perReviewer : undefined;
+      },
+      240_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const settled = await Promise.all(reviewers.map(async (r) => (await inbox(r.email)).length));
+    expect(settled.filter((n) => n !== 1)).toEqual([]);
+    expect(counts).toHaveLength(EMAILS);
+    process.stdout.write(`crash: ${EMAILS} emails, 1 kill of notifications, ${settled.reduce((a, b) => a + b, 0)} delivered to ${urls().mailWebUrl}, 0 duplicates\n`);
+  });
+});
