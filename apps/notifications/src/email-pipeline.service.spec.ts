@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { verifyRespondentLink } from '@feedback/auth';
 import { feedbackRequestsTopic, infoRequestsTopic, type Envelope } from '@feedback/contracts';
-import { EventPublisher } from '@feedback/messaging';
+import { EventPublisher, TransientEventError } from '@feedback/messaging';
 import type { OutboxEntry, OutboxRelay } from '@feedback/service-kit';
 import { EmailRenderer } from './adapters/mail/email.renderer';
 import { MailSender, type OutgoingEmail } from './adapters/mail/mail.sender';
@@ -60,6 +60,7 @@ class FakeSender extends MailSender {
     if (failure) throw failure;
     this.sent.push(email);
   }
+  async verify() {}
 }
 
 function setup() {
@@ -158,6 +159,29 @@ describe('EmailPipeline', () => {
     await pipeline.handle(infoRequestsTopic, requested());
     expect(sender.sent).toHaveLength(1);
     expect([...deliveries.records.values()][0]).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('keeps an email pending, for the consumer to retry, while the mail server is unreachable', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] });
+    try {
+      const { pipeline, deliveries, sender } = setup();
+      sender.failures = Array.from({ length: 10 }, () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNECTION' }));
+      const handled = pipeline.handle(infoRequestsTopic, requested());
+      const outcome = expect(handled).rejects.toBeInstanceOf(TransientEventError);
+      await jest.runAllTimersAsync();
+      await outcome;
+      expect(sender.sent).toHaveLength(0);
+      expect([...deliveries.records.values()][0]).toMatchObject({ status: 'sending', attempts: 5 });
+      expect([...deliveries.records.values()][0]!.outbox).toEqual([]);
+      // The server is back: the redelivered event sends the email, once.
+      sender.failures = [];
+      const retried = pipeline.handle(infoRequestsTopic, requested());
+      await jest.runAllTimersAsync();
+      await retried;
+      expect(sender.sent).toHaveLength(1);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('gives up at once on a permanent refusal, keeping the address out of the reason', async () => {

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { signRespondentLink, type LinkPurpose } from '@feedback/auth';
 import { notificationsTopic, type Envelope, type TopicDefinition } from '@feedback/contracts';
 import { resolveLanguage } from '@feedback/i18n';
-import { EventPublisher } from '@feedback/messaging';
+import { EventPublisher, TransientEventError } from '@feedback/messaging';
 import { OutboxRelay, outboxEntry } from '@feedback/service-kit';
 import { EmailRenderer } from './adapters/mail/email.renderer';
 import { MailSender } from './adapters/mail/mail.sender';
@@ -108,6 +108,9 @@ export class EmailPipeline {
         onAttempt: (attempt) => this.deliveries.recordAttempt(intent.notificationId, before + attempt),
       });
       result = { ...run, attempts: before + run.attempts };
+      // A mail server that is down says nothing about this email: keep it pending and let
+      // the consumer retry without limit (with backoff), rather than give the email up.
+      if (!result.sent && result.unreachable) throw new TransientEventError(`mail server unreachable: ${result.reason}`);
       if (result.sent) this.sentNotRecorded.set(intent.notificationId, result);
     }
     await this.conclude(draft, result);

@@ -1,10 +1,11 @@
 import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { respondentLinkKey } from '@feedback/auth';
-import { OutboxRelay } from '@feedback/service-kit';
+import { HealthRegistry, OutboxRelay } from '@feedback/service-kit';
 import { NotificationsController } from './adapters/http/notifications.controller';
 import { FeedbackRequestConsumer } from './adapters/kafka/feedback-request.consumer';
 import { InfoRequestConsumer } from './adapters/kafka/info-request.consumer';
+import { ReportConsumer } from './adapters/kafka/report.consumer';
 import { EmailRenderer } from './adapters/mail/email.renderer';
 import { MailSender, MailSettings, SmtpMailSender } from './adapters/mail/mail.sender';
 import { DELIVERIES, DeliveryRepository } from './adapters/mongo/delivery.repository';
@@ -18,7 +19,11 @@ import { EmailPipeline, LinkSettings } from './email-pipeline.service';
 /** The email pipeline (render, send, record, announce) and the delivery log. */
 @Module({})
 export class EmailsModule implements OnModuleInit {
-  constructor(private readonly relay: OutboxRelay) {}
+  constructor(
+    private readonly relay: OutboxRelay,
+    private readonly health: HealthRegistry,
+    private readonly mailer: MailSender,
+  ) {}
 
   static forRoot(config: NotificationsConfig): DynamicModule {
     const mail: MailSettings = { smtpUrl: config.SMTP_URL, mailFrom: config.MAIL_FROM };
@@ -30,7 +35,7 @@ export class EmailsModule implements OnModuleInit {
     return {
       module: EmailsModule,
       imports: [MongooseModule.forFeature([{ name: DeliveryDocument.name, schema: DeliverySchema }]), ContactsModule, BusinessesModule],
-      controllers: [InfoRequestConsumer, FeedbackRequestConsumer, NotificationsController],
+      controllers: [InfoRequestConsumer, FeedbackRequestConsumer, ReportConsumer, NotificationsController],
       providers: [
         { provide: MailSettings, useValue: mail },
         { provide: MailSender, useClass: SmtpMailSender },
@@ -47,5 +52,7 @@ export class EmailsModule implements OnModuleInit {
   onModuleInit(): void {
     // Publishes EmailSent / EmailFailed left in the outbox by a crash or a broker outage.
     this.relay.watch(DELIVERIES);
+    // Without its mail server the service can't do its job: /health says so.
+    this.health.register({ name: 'smtp', check: () => this.mailer.verify() });
   }
 }

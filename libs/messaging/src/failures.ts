@@ -6,6 +6,14 @@ export class PermanentEventError extends Error {
   override readonly name = 'PermanentEventError';
 }
 
+/**
+ * Thrown by a handler when a dependency it needs is unavailable (e.g. the mail
+ * server): the message is retried without limit, with backoff, never dead-lettered.
+ */
+export class TransientEventError extends Error {
+  override readonly name = 'TransientEventError';
+}
+
 /** Error names of the MongoDB driver and kafkajs that mean "infrastructure unavailable, try again". */
 const TRANSIENT_NAMES = new Set([
   'MongoNetworkError',
@@ -33,6 +41,7 @@ export type FailureKind = 'transient' | 'permanent' | 'unexpected';
 
 export function classifyFailure(error: unknown): FailureKind {
   if (error instanceof PermanentEventError) return 'permanent';
+  if (error instanceof TransientEventError) return 'transient';
   let current: unknown = error;
   for (let depth = 0; current && depth < 5; depth++) {
     const name = (current as { name?: string }).name ?? '';

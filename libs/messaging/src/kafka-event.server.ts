@@ -119,6 +119,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         deadLetter: (letter) => this.options.publisher.sendRaw(letter.topic, [{ key: letter.key, value: letter.value, headers: letter.headers }]),
         isRunning: () => isRunning() && !isStale() && this.running,
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        heartbeat,
         log: (level, text, fields) => this.log[level === 'info' ? 'log' : level](fields ? `${text} ${JSON.stringify(fields)}` : text),
         onOutcome: this.options.onOutcome,
       });

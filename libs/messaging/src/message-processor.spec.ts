@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KafkaMessage } from 'kafkajs';
 import { upstreamUsersTopic } from '@feedback/contracts';
-import { PermanentEventError } from './failures';
+import { PermanentEventError, TransientEventError } from './failures';
 import { InMemoryProcessedEvents } from './idempotency';
 import { processMessage, type DeadLetter, type ProcessorDeps } from './message-processor';
 
@@ -86,6 +86,19 @@ describe('processMessage', () => {
     });
     expect(await processMessage(upstreamUsersTopic, 0, message(userEvent()), d)).toBe('handled');
     expect(calls).toBe(4);
+    expect(letters).toHaveLength(0);
+  });
+
+  it('retries a dependency marked unavailable without limit, keeping the consumer alive', async () => {
+    let calls = 0;
+    const heartbeat = jest.fn(async () => undefined);
+    const { d, letters } = deps(async () => {
+      calls += 1;
+      if (calls < 12) throw new TransientEventError('mail server unreachable');
+    });
+    expect(await processMessage(upstreamUsersTopic, 0, message(userEvent()), { ...d, heartbeat, maxUnexpectedAttempts: 3 })).toBe('handled');
+    expect(calls).toBe(12);
+    expect(heartbeat).toHaveBeenCalledTimes(11);
     expect(letters).toHaveLength(0);
   });
 

@@ -19,6 +19,8 @@ export interface ProcessorDeps {
   /** False once the consumer is stopping: a retry loop gives up and leaves the offset uncommitted. */
   isRunning: () => boolean;
   sleep: (ms: number) => Promise<void>;
+  /** Keeps the consumer in its group while a message is retried for a long time. */
+  heartbeat?: () => Promise<void>;
   log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
   /** Attempts for an unexpected handler error before the message is dead-lettered. */
   maxUnexpectedAttempts?: number;
@@ -67,6 +69,7 @@ async function process(topic: TopicDefinition, partition: number, message: Kafka
         return 'dead-lettered';
       }
       deps.log('warn', `handler failed (${kind}), retrying`, { ...where, eventId: envelope.id, attempt: attempt + 1, reason });
+      await deps.heartbeat?.().catch(() => undefined);
       await deps.sleep(backoffMs(attempt));
     }
   }
@@ -101,6 +104,7 @@ async function retrying<T>(operation: () => Promise<T>, deps: ProcessorDeps, whe
     } catch (error) {
       if (!deps.isRunning()) throw error;
       deps.log('warn', `infrastructure call failed, retrying: ${(error as Error).message}`, { ...where, attempt: attempt + 1 });
+      await deps.heartbeat?.().catch(() => undefined);
       await deps.sleep(backoffMs(attempt));
     }
   }

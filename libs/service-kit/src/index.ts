@@ -3,3 +3,4 @@ export * from './service-kit.module';
 export * from './bootstrap';
 export * from './processed-events.repository';
 export * from './outbox';
+export { HealthRegistry, type HealthContributor } from './platform.controllers';

@@ -13,6 +13,23 @@ export abstract class KafkaAdmin {
   abstract readonly admin: Admin;
 }
 
+/** A dependency a service adds to its /health (e.g. notifications' mail server). */
+export interface HealthContributor {
+  readonly name: string;
+  /** Resolves with details when up; throws (or times out) when down. */
+  check(): Promise<Record<string, unknown> | void>;
+}
+
+/** Where a service's own modules register extra health checks. */
+@Injectable()
+export class HealthRegistry {
+  readonly contributors: HealthContributor[] = [];
+
+  register(contributor: HealthContributor): void {
+    this.contributors.push(contributor);
+  }
+}
+
 @Injectable()
 export class InfrastructureHealth {
   constructor(
@@ -20,7 +37,17 @@ export class InfrastructureHealth {
     private readonly kafkaAdmin: KafkaAdmin,
     private readonly server: KafkaEventServer,
     @InjectConnection() private readonly connection: Connection,
+    private readonly registry: HealthRegistry,
   ) {}
+
+  contributed() {
+    return this.registry.contributors.map((contributor) => () =>
+      this.indicators
+        .check(contributor.name)
+        .attempt(async () => (await contributor.check()) ?? {})
+        .withTimeout(3000),
+    );
+  }
 
   kafka() {
     return this.indicators
@@ -57,11 +84,11 @@ export class PlatformController {
   @Get('health')
   @PublicRoute()
   @HealthCheck({ swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Liveness and readiness: 200 when Kafka and MongoDB are reachable, 503 otherwise' })
+  @ApiOperation({ summary: 'Liveness and readiness: 200 when Kafka, MongoDB (and the service\'s own dependencies, e.g. SMTP) are reachable, 503 otherwise' })
   @ApiOkResponse({ description: 'every dependency is up' })
   @ApiServiceUnavailableResponse({ description: 'a dependency is down; the body says which' })
   check() {
-    return this.health.check([() => this.infrastructure.kafka(), () => this.infrastructure.mongo()]);
+    return this.health.check([() => this.infrastructure.kafka(), () => this.infrastructure.mongo(), ...this.infrastructure.contributed()]);
   }
 
   @Get('metrics')

@@ -11,7 +11,7 @@ import { createKafka, EventPublisher, KafkaEventServer, ProcessedEvents } from '
 import { consumedMessages, HttpMetricsMiddleware, loggerModule } from '@feedback/observability';
 import { MongoModule } from '@feedback/persistence';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { InfrastructureHealth, KafkaAdmin, PlatformController } from './platform.controllers';
+import { HealthRegistry, InfrastructureHealth, KafkaAdmin, PlatformController } from './platform.controllers';
 import { MongoProcessedEvents } from './processed-events.repository';
 import { OutboxRelay } from './outbox';
 
@@ -101,9 +101,10 @@ export class ServiceKitModule implements NestModule, OnApplicationShutdown {
             }),
         },
         InfrastructureHealth,
+        HealthRegistry,
         OutboxRelay,
       ],
-      exports: [EventPublisher, KafkaEventServer, ProcessedEvents, AuthSettings, KeyRing, OutboxRelay],
+      exports: [EventPublisher, KafkaEventServer, ProcessedEvents, AuthSettings, KeyRing, OutboxRelay, HealthRegistry],
     };
   }
 

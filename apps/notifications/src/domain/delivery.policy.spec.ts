@@ -80,8 +80,15 @@ describe('attemptDelivery', () => {
   it('gives up after the bounded number of attempts', async () => {
     const { waits, sleep } = noSleep();
     const result = await attemptDelivery(failing(Array.from({ length: 10 }, () => ({ code: 'ECONNECTION', message: 'refused' }))), sleep);
-    expect(result).toEqual({ sent: false, attempts: MAX_SEND_ATTEMPTS, reason: `gave up after ${MAX_SEND_ATTEMPTS} attempts: ECONNECTION: refused` });
+    // An unreachable server is flagged: the pipeline keeps such an email pending rather than failing it.
+    expect(result).toEqual({ sent: false, attempts: MAX_SEND_ATTEMPTS, reason: `gave up after ${MAX_SEND_ATTEMPTS} attempts: ECONNECTION: refused`, unreachable: true });
     expect(waits).toEqual([500, 1000, 2000, 4000]);
+  });
+
+  it('gives a message the server keeps deferring (4xx) up for good after the bounded attempts', async () => {
+    const { sleep } = noSleep();
+    const result = await attemptDelivery(failing(Array.from({ length: 10 }, () => ({ responseCode: 452, response: '452 mailbox full' }))), sleep);
+    expect(result).toMatchObject({ sent: false, attempts: MAX_SEND_ATTEMPTS, unreachable: false });
   });
 
   it('stops at once on a permanent failure', async () => {

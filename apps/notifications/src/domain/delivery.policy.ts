@@ -56,14 +56,17 @@ export function redactAddresses(text: string): string {
  * full mailbox, throttling), and so are connection, timeout and socket errors.
  * The reason is the error without any address, at most 500 characters.
  */
-export function classifySendFailure(error: SendError): { retry: boolean; reason: string } {
+/** Errors that say the mail server is down or unreachable, not that it refused this email. */
+const UNREACHABLE_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
+
+export function classifySendFailure(error: SendError): { retry: boolean; reason: string; unreachable: boolean } {
   const code = typeof error.responseCode === 'number' ? error.responseCode : undefined;
   const detail = (error.response ?? error.message ?? 'unknown error').replace(/\s+/g, ' ').trim();
   const prefix = code ? `SMTP ${code}` : (error.code ?? 'error');
   const reason = redactAddresses(`${prefix}: ${detail}`).slice(0, 500);
-  if (code !== undefined && code >= 500) return { retry: false, reason };
-  if (code !== undefined && code >= 400) return { retry: true, reason };
-  return { retry: !PERMANENT_CODES.has(error.code ?? ''), reason };
+  if (code !== undefined && code >= 500) return { retry: false, reason, unreachable: false };
+  if (code !== undefined && code >= 400) return { retry: true, reason, unreachable: false };
+  return { retry: !PERMANENT_CODES.has(error.code ?? ''), reason, unreachable: code === undefined && UNREACHABLE_CODES.has(error.code ?? '') };
 }
 
 /**
@@ -83,9 +86,9 @@ export async function attemptDelivery(
       await send();
       return { sent: true, attempts: attempt };
     } catch (error) {
-      const { retry, reason } = classifySendFailure((error ?? {}) as SendError);
+      const { retry, reason, unreachable } = classifySendFailure((error ?? {}) as SendError);
       if (!retry) return { sent: false, attempts: attempt, reason };
-      if (attempt >= maxAttempts) return { sent: false, attempts: attempt, reason: `gave up after ${attempt} attempts: ${reason}`.slice(0, 500) };
+      if (attempt >= maxAttempts) return { sent: false, attempts: attempt, reason: `gave up after ${attempt} attempts: ${reason}`.slice(0, 500), unreachable };
       await sleep(retryDelayMs(attempt));
     }
   }

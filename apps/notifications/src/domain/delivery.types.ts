@@ -24,4 +24,7 @@ export interface DeliveryLogEntry {
 }
 
 /** The result of trying to hand an email to the mail server. */
-export type DeliveryResult = { sent: true; attempts: number } | { sent: false; attempts: number; reason: string };
+export type DeliveryResult =
+  | { sent: true; attempts: number }
+  /** `unreachable`: the mail server itself could not be reached, so nothing is known about this email yet. */
+  | { sent: false; attempts: number; reason: string; unreachable?: boolean };

@@ -4,6 +4,7 @@ import type { TriggerEvent } from './email.types';
 
 const INFO = 'info.requests.v1';
 const FEEDBACK = 'feedback.requests.v1';
+const REPORTS = 'reports.v1';
 const ref = { requestId: 'ir-1', businessId: 'b-1', reviewId: 'rv-1', requestedBy: 'bu-7' };
 
 function event(type: string, data: Record<string, unknown>, id = randomUUID()): TriggerEvent {
@@ -62,11 +63,55 @@ describe('planEmails', () => {
     ]);
   });
 
+  it('asks the reviewer of a review reported as not genuine for documentation, with a link that ends with the deadline (R3)', () => {
+    const requested = event('DocumentationRequested', {
+      reportId: 'rp-1',
+      businessId: 'b-1',
+      reviewId: 'rv-1',
+      reviewerId: 'u-42',
+      requestedAt: '2026-11-21T10:00:00.000Z',
+      expiresAt: '2026-11-28T10:00:00.000Z',
+    });
+    expect(planEmails(REPORTS, requested)).toEqual([
+      expect.objectContaining({
+        kind: 'documentation-request',
+        recipient: { directory: 'people', userId: 'u-42' },
+        businessId: 'b-1',
+        link: { purpose: 'documentation', subjectId: 'rp-1', expiresAt: '2026-11-28T10:00:00.000Z' },
+        facts: { reportId: 'rp-1', reviewId: 'rv-1', expiresAt: '2026-11-28T10:00:00.000Z' },
+      }),
+    ]);
+  });
+
+  it('tells only the business user who reported the integrity team\'s decision (R5)', () => {
+    const resolved = event('ReportResolved', {
+      reportId: 'rp-1',
+      businessId: 'b-1',
+      reviewId: 'rv-1',
+      reason: 'spam',
+      decision: 'removed',
+      reportedBy: 'bu-7',
+      decidedBy: 'integrity-1',
+      decidedAt: '2026-11-25T10:00:00.000Z',
+    });
+    const emails = planEmails(REPORTS, resolved);
+    expect(emails).toEqual([
+      expect.objectContaining({
+        kind: 'report-outcome',
+        recipient: { directory: 'business-users', businessId: 'b-1', userId: 'bu-7' },
+        facts: { reportId: 'rp-1', reviewId: 'rv-1', reason: 'spam', decision: 'removed', decidedAt: '2026-11-25T10:00:00.000Z' },
+      }),
+    ]);
+    expect(emails[0]!.link).toBeUndefined();
+  });
+
   it('sends nothing for events that call for no email, or topics it does not know', () => {
     expect(planEmails(INFO, event('IdentificationRecorded', { ...ref, identified: true, recordedBy: 'bu-7', recordedAt: '2026-11-22T10:00:00.000Z' }))).toEqual([]);
     expect(planEmails(FEEDBACK, event('FeedbackSubmitted', { requestId: 'fr-1' }))).toEqual([]);
+    expect(planEmails(REPORTS, event('ReviewReported', { reportId: 'rp-1' }))).toEqual([]);
+    expect(planEmails(REPORTS, event('ReportingMisuseFlagged', { reportId: 'rp-1', businessId: 'b-1' }))).toEqual([]);
     expect(planEmails('upstream.users.v1', event('UserProfileUpdated', {}))).toEqual([]);
-    expect(EMAIL_TRIGGER_TOPICS.sort()).toEqual([FEEDBACK, INFO]);
+    expect(EMAIL_TRIGGER_TOPICS.sort()).toEqual([FEEDBACK, INFO, REPORTS]);
   });
 
   it('plans a redelivered event as the very same email (same notification id)', () => {

@@ -1,11 +1,14 @@
 import {
   feedbackRequestsTopic,
   infoRequestsTopic,
+  reportsTopic,
+  type DocumentationRequested,
   type FeedbackRequested,
   type InformationDeclined,
   type InformationProvided,
   type InformationRequested,
   type InformationRequestExpired,
+  type ReportResolved,
 } from '@feedback/contracts';
 import { deterministicUuid } from './delivery.policy';
 import type { EmailFacts, EmailIntent, EmailKind, Recipient, TriggerEvent } from './email.types';
@@ -84,6 +87,29 @@ const PLANNERS: Record<string, Record<string, Planner>> = {
           businessId: data.businessId,
           link: { purpose: 'feedback-request', subjectId: data.requestId, expiresAt: data.expiresAt },
           facts: { requestId: data.requestId, surveyType: data.survey.type, expiresAt: data.expiresAt },
+        }),
+      ];
+    },
+  },
+  [reportsTopic.name]: {
+    /** R3: the reviewer, in their language, gets a link to the documentation form that ends with the deadline. */
+    [reportsTopic.events.DocumentationRequested.type]: (event) => {
+      const data = event.data as DocumentationRequested;
+      return [
+        email(event, 'documentation-request', { directory: 'people', userId: data.reviewerId }, {
+          businessId: data.businessId,
+          link: { purpose: 'documentation', subjectId: data.reportId, expiresAt: data.expiresAt },
+          facts: { reportId: data.reportId, reviewId: data.reviewId, expiresAt: data.expiresAt },
+        }),
+      ];
+    },
+    /** R5: the decision goes to the business user who reported, and to nobody else. */
+    [reportsTopic.events.ReportResolved.type]: (event) => {
+      const data = event.data as ReportResolved;
+      return [
+        email(event, 'report-outcome', { directory: 'business-users', businessId: data.businessId, userId: data.reportedBy }, {
+          businessId: data.businessId,
+          facts: { reportId: data.reportId, reviewId: data.reviewId, reason: data.reason, decision: data.decision, decidedAt: data.decidedAt },
         }),
       ];
     },

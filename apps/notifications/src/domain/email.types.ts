@@ -1,5 +1,5 @@
 import type { LinkPurpose } from '@feedback/auth';
-import type { SharedField } from '@feedback/contracts';
+import type { ReportDecision, ReportReason, SharedField } from '@feedback/contracts';
 
 /** How an information request ended, as told to the business user who sent it (I6). */
 export type InformationOutcome = 'answered' | 'declined' | 'expired';
@@ -26,6 +26,10 @@ export interface EmailFacts {
   };
   /** To the person of a conversation: the survey link and the business's privacy policy (F11). */
   'feedback-request': { requestId: string; surveyType: 'csat' | 'nps' | 'custom'; expiresAt: string };
+  /** To the reviewer of a review reported as not genuine: a link to send documentation to the integrity team (R3). */
+  'documentation-request': { reportId: string; reviewId: string; expiresAt: string };
+  /** To the business user who reported: the integrity team's decision (R5). */
+  'report-outcome': { reportId: string; reviewId: string; reason: ReportReason; decision: ReportDecision; decidedAt: string };
 }
 
 export type EmailKind = keyof EmailFacts;

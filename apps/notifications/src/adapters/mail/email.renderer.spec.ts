@@ -18,6 +18,16 @@ const outcomeFacts = (outcome: 'answered' | 'declined' | 'expired'): EmailFacts[
   concludedAt: '2026-11-24T10:00:00.000Z',
 });
 const feedbackFacts = (surveyType: 'csat' | 'nps' | 'custom'): EmailFacts['feedback-request'] => ({ requestId: 'fr-1', surveyType, expiresAt: '2026-11-28T10:00:00.000Z' });
+const DOCUMENTATION_LINK = 'http://127.0.0.1:3003/documentation/eyJhbGciOiJIUzI1NiJ9.e30.sig';
+const documentationFacts: EmailFacts['documentation-request'] = { reportId: 'rp-1', reviewId: 'rv-1', expiresAt: '2026-11-28T10:00:00.000Z' };
+const REASONS = ['not_genuine_experience', 'spam', 'harmful', 'conflict_of_interest', 'other'] as const;
+const reportOutcomeFacts = (decision: 'removed' | 'kept', reason: (typeof REASONS)[number] = 'not_genuine_experience'): EmailFacts['report-outcome'] => ({
+  reportId: 'rp-1',
+  reviewId: 'rv-1',
+  reason,
+  decision,
+  decidedAt: '2026-11-25T10:00:00.000Z',
+});
 
 /** One sample of every kind (and variant) of email. */
 const samples = (language: string): [string, EmailContent, boolean][] => [
@@ -28,10 +38,14 @@ const samples = (language: string): [string, EmailContent, boolean][] => [
   ...(['csat', 'nps', 'custom'] as const).map(
     (survey): [string, EmailContent, boolean] => [`feedback-request/${survey}`, { kind: 'feedback-request', language, facts: feedbackFacts(survey), business, link: LINK }, true],
   ),
+  ['documentation-request', { kind: 'documentation-request', language, facts: documentationFacts, business, recipientName: 'Ann', link: LINK }, true],
+  ...(['removed', 'kept'] as const).flatMap((decision) =>
+    REASONS.map((reason): [string, EmailContent, boolean] => [`report-outcome/${decision}/${reason}`, { kind: 'report-outcome', language, facts: reportOutcomeFacts(decision, reason), business }, false]),
+  ),
 ];
 
 const cases = SUPPORTED_LANGUAGES.flatMap((language) => samples(language).map(([name, content, hasLink]) => ({ language, name, content, hasLink })));
-const KEY_PATTERN = /\b(common|fields|informationRequest|informationOutcome|feedbackRequest)\.[A-Za-z.]+/;
+const KEY_PATTERN = /\b(common|fields|informationRequest|informationOutcome|feedbackRequest|documentationRequest|reportOutcome)\.[A-Za-z.]+/;
 
 describe('locale files', () => {
   it('exist for exactly the supported languages', () => {
@@ -56,7 +70,7 @@ describe('locale files', () => {
 
 describe('EmailRenderer', () => {
   it('has templates for every kind of email', () => {
-    expect(renderer.kinds.sort()).toEqual(['feedback-request', 'information-outcome', 'information-request']);
+    expect(renderer.kinds.sort()).toEqual(['documentation-request', 'feedback-request', 'information-outcome', 'information-request', 'report-outcome']);
   });
 
   it.each(cases)('$name in $language: right language, link, no untranslated key', ({ language, content, hasLink }) => {
@@ -126,6 +140,32 @@ describe('EmailRenderer', () => {
     expect(withPolicy.text).toContain('politique de confidentialité');
     const without = renderer.render({ kind: 'feedback-request', language: 'fr', facts: feedbackFacts('csat'), business: { name: 'X' }, link: LINK });
     expect(without.text).not.toContain('politique de confidentialité');
+  });
+
+  it('asks the reviewer for documentation: who reported, that only the integrity team sees it, and until when (R3, R7)', () => {
+    const email = renderer.render({ kind: 'documentation-request', language: 'en', facts: documentationFacts, business, recipientName: 'Ann', link: DOCUMENTATION_LINK });
+    expect(email.subject).toBe('Your review of Bakkerij Jansen was reported: you can send documentation');
+    expect(email.text).toContain('Hello Ann,');
+    expect(email.text).toContain('Bakkerij Jansen reported your review as not based on a genuine experience');
+    expect(email.text).toContain("Only the platform's integrity team sees what you send. Bakkerij Jansen never sees it");
+    expect(email.text).toContain('November 28, 2026 at 10:00 AM UTC');
+    expect(email.html).toContain(`href="${DOCUMENTATION_LINK}"`);
+    const de = renderer.render({ kind: 'documentation-request', language: 'de', facts: documentationFacts, business, link: DOCUMENTATION_LINK });
+    expect(de.subject).toBe('Ihre Bewertung von Bakkerij Jansen wurde gemeldet: Sie können Unterlagen senden');
+    expect(de.text).toContain('28. November 2026');
+  });
+
+  it('tells the reporter the decision, with the reason in their language, and suggests a public reply when the review stays (R5)', () => {
+    const removed = renderer.render({ kind: 'report-outcome', language: 'en', facts: reportOutcomeFacts('removed'), business });
+    expect(removed.subject).toBe('The review you reported was removed');
+    expect(removed.text).toContain('looked into your report (not based on a genuine experience) and decided to remove the review.');
+    expect(removed.text).toContain('Reason: Not based on a genuine experience');
+    expect(removed.text).toContain('Decided on: November 25, 2026');
+    expect(removed.text).not.toContain('reply publicly');
+    const kept = renderer.render({ kind: 'report-outcome', language: 'nl', facts: reportOutcomeFacts('kept', 'spam'), business });
+    expect(kept.subject).toBe('De review die je hebt gemeld blijft online');
+    expect(kept.text).toContain('je melding (spam)');
+    expect(kept.text).toContain('openbaar op de review reageren');
   });
 
   it('escapes what comes from upstream in the HTML part, and only there', () => {

@@ -19,6 +19,8 @@ export interface OutgoingEmail extends RenderedEmail {
 /** Hands one email to the mail server; throws what nodemailer throws (classified by delivery.policy). */
 export abstract class MailSender {
   abstract send(email: OutgoingEmail): Promise<void>;
+  /** Resolves when the mail server answers its greeting; throws otherwise (for /health). */
+  abstract verify(): Promise<void>;
 }
 
 /**
@@ -45,6 +47,10 @@ export class SmtpMailSender extends MailSender implements OnApplicationShutdown 
       debug: false,
     });
     this.messageIdDomain = /@([^\s>]+)>?\s*$/.exec(settings.mailFrom)?.[1] ?? 'notifications.invalid';
+  }
+
+  async verify(): Promise<void> {
+    await this.transporter.verify();
   }
 
   async send(email: OutgoingEmail): Promise<void> {

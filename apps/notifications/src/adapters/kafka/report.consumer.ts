@@ -1,0 +1,16 @@
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { reportsTopic, type Envelope } from '@feedback/contracts';
+import { OnTopic } from '@feedback/messaging';
+import { EmailPipeline } from '../../email-pipeline.service';
+
+/** Review reports become emails: the reviewer's documentation request (R3) and the decision to the reporter (R5). */
+@Controller()
+export class ReportConsumer {
+  constructor(private readonly emails: EmailPipeline) {}
+
+  @OnTopic(reportsTopic)
+  async onReportEvent(@Payload() event: Envelope): Promise<void> {
+    await this.emails.handle(reportsTopic, event);
+  }
+}

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { mongo, type Connection } from 'mongoose';
+import { KeyRing } from '@feedback/pii';
+import type { AcceptedFileType, DocumentationFile } from '../../../domain/report.types';
+
+export const DOCUMENTATION_FILES_BUCKET = 'documentation_files';
+
+interface FileMetadata {
+  reportId: string;
+  contentType: AcceptedFileType;
+  size: number;
+  /** How the stored bytes were sealed: AES-256-GCM of the file's base64, bound to the report. */
+  keyId: string;
+  iv: string;
+  tag: string;
+}
+
+/** A file is sealed bound to its report: its bytes can't be passed off as another report's evidence. */
+const fileContext = (reportId: string) => `documentation-file:${reportId}`;
+
+/**
+ * The reviewers' files, in GridFS, encrypted at rest with the platform key
+ * ring: the chunks hold ciphertext only, the metadata the key id, IV and tag.
+ */
+@Injectable()
+export class DocumentationFileRepository {
+  private bucketInstance?: mongo.GridFSBucket;
+
+  constructor(
+    @InjectConnection() private readonly connection: Connection,
+    private readonly keyRing: KeyRing,
+  ) {}
+
+  private get bucket(): mongo.GridFSBucket {
+    if (!this.bucketInstance) {
+      if (!this.connection.db) throw new Error('MongoDB is not connected');
+      this.bucketInstance = new mongo.GridFSBucket(this.connection.db, { bucketName: DOCUMENTATION_FILES_BUCKET });
+    }
+    return this.bucketInstance;
+  }
+
+  async store(reportId: string, bytes: Buffer, contentType: AcceptedFileType): Promise<DocumentationFile> {
+    const fileId = randomUUID();
+    const sealed = this.keyRing.seal(bytes.toString('base64'), fileContext(reportId));
+    const metadata: FileMetadata = { reportId, contentType, size: bytes.length, keyId: sealed.keyId, iv: sealed.iv, tag: sealed.tag };
+    await pipeline(Readable.from([Buffer.from(sealed.ciphertext, 'base64')]), this.bucket.openUploadStreamWithId(fileId as never, `documentation-${reportId}`, { metadata }));
+    return { fileId, contentType, size: bytes.length };
+  }
+
+  /** The original bytes of a report's file, or undefined when it is gone. */
+  async read(reportId: string, fileId: string): Promise<Buffer | undefined> {
+    const file = await this.bucket.find({ _id: fileId as never }).next();
+    const metadata = file?.metadata as FileMetadata | undefined;
+    if (!file || metadata?.reportId !== reportId) return undefined;
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.bucket.openDownloadStream(fileId as never)) chunks.push(chunk as Buffer);
+    const base64 = this.keyRing.open({ keyId: metadata.keyId, iv: metadata.iv, tag: metadata.tag, ciphertext: Buffer.concat(chunks).toString('base64') }, fileContext(reportId));
+    return Buffer.from(base64, 'base64');
+  }
+
+  /** Removes a file whose documentation could not be recorded (a lost race); a missing file is fine. */
+  async remove(fileId: string): Promise<void> {
+    try {
+      await this.bucket.delete(fileId as never);
+    } catch (error) {
+      if (!/not found/i.test((error as Error).message)) throw error;
+    }
+  }
+}
