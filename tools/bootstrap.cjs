@@ -16,6 +16,7 @@ const commands = {
   start: ['tools/stack/cli.ts'],
   test: ['tools/run-tests.ts'],
   token: ['tools/token.ts'],
+  demo: ['tools/demo/demo.ts'],
 };
 
 function installNeeded() {

@@ -1,0 +1,38 @@
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { feedbackRequestsTopic, infoRequestsTopic, reportsTopic, upstreamBusinessesTopic, type BusinessProfileUpdated, type Envelope } from '@feedback/contracts';
+import { OnTopic } from '@feedback/messaging';
+import { AggregationService } from '../../aggregation.service';
+import { AggregatesRepository } from '../mongo/aggregates.repository';
+
+/** The events analytics counts, and the business names its dashboard shows. */
+@Controller()
+export class AnalyticsEventsConsumer {
+  constructor(
+    private readonly aggregation: AggregationService,
+    private readonly repository: AggregatesRepository,
+  ) {}
+
+  @OnTopic(feedbackRequestsTopic)
+  onFeedbackEvent(@Payload() event: Envelope): Promise<void> {
+    return this.aggregation.count(event);
+  }
+
+  @OnTopic(infoRequestsTopic)
+  onInformationEvent(@Payload() event: Envelope): Promise<void> {
+    return this.aggregation.count(event);
+  }
+
+  @OnTopic(reportsTopic)
+  onReportEvent(@Payload() event: Envelope): Promise<void> {
+    return this.aggregation.count(event);
+  }
+
+  /** Only the name is kept: the profile's users and their contacts are not analytics' business (A1). */
+  @OnTopic(upstreamBusinessesTopic)
+  async onBusinessEvent(@Payload() event: Envelope): Promise<void> {
+    if (event.type !== upstreamBusinessesTopic.events.BusinessProfileUpdated.type) return;
+    const profile = event.data as BusinessProfileUpdated;
+    await this.repository.saveBusinessName(profile.businessId, profile.name, { asOf: new Date(event.occurredAt), sourceEventId: event.id });
+  }
+}

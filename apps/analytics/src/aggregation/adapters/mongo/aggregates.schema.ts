@@ -1,0 +1,73 @@
+import { Schema } from 'mongoose';
+
+/**
+ * One business on one UTC day: counters, custom-survey counts and the people
+ * sketch (positions, not people). No person id, contact detail or free text (A1).
+ * `_id` is `<day>|<businessId>`.
+ */
+export const BUSINESS_DAYS = 'business_days';
+export const businessDaySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    businessId: { type: String, required: true },
+    day: { type: String, required: true },
+    month: { type: String, required: true },
+    /** Counters, nested by their key (`c.feedback.csat.4`). */
+    c: { type: Schema.Types.Mixed },
+    /** Custom-survey counts by label hash; `labels` maps each hash to its label. */
+    custom: { type: Schema.Types.Mixed },
+    labels: { type: Schema.Types.Mixed },
+    /** People-sketch positions (people-sketch.ts), at most STORED_POSITIONS_CAP. */
+    people: { type: [Number], default: undefined },
+    /** Ids of events being applied right now: the guard that makes a retried write count once. */
+    pending: { type: [String], default: undefined },
+  },
+  { collection: BUSINESS_DAYS, versionKey: false, minimize: false },
+);
+businessDaySchema.index({ businessId: 1, month: 1 });
+businessDaySchema.index({ month: 1 });
+
+/** Events whose contribution is stored; with `pending` it makes counting idempotent. */
+export const APPLIED_EVENTS = 'applied_events';
+export const appliedEventSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    cell: { type: String, required: true },
+    appliedAt: { type: Date, required: true },
+  },
+  { collection: APPLIED_EVENTS, versionKey: false },
+);
+
+/**
+ * The overview of one month, rebuilt by the rollup from the month's
+ * business-days: the sums per day and the month's release plan. `version`
+ * counts changes to the month; `dirty` says a rebuild is due.
+ */
+export const OVERVIEW_MONTHS = 'overview_months';
+export const overviewMonthSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    version: { type: Number, required: true, default: 0 },
+    dirty: { type: Boolean, required: true, default: true },
+    builtVersion: { type: Number },
+    builtAt: { type: Date },
+    k: { type: Number },
+    /** Per day: counters as [key, count] pairs and custom counts as [label, count] pairs. */
+    days: { type: Schema.Types.Mixed },
+    plan: { _id: false, spanningAtoms: [Number], blocked: Number },
+  },
+  { collection: OVERVIEW_MONTHS, versionKey: false },
+);
+overviewMonthSchema.index({ dirty: 1 });
+
+/** Business names, for the dashboard's business filter (the latest profile wins; no users, no contacts). */
+export const BUSINESS_NAMES = 'business_names';
+export const businessNameSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    asOf: { type: Date, required: true },
+    sourceEventId: { type: String, required: true },
+  },
+  { collection: BUSINESS_NAMES, versionKey: false },
+);

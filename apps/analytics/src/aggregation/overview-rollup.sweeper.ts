@@ -1,0 +1,44 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AnalyticsSettings } from '../analytics-settings';
+import { AggregatesRepository } from './adapters/mongo/aggregates.repository';
+import { AggregationService } from './aggregation.service';
+
+/**
+ * Keeps the overview's monthly rollups current: every ANALYTICS_ROLLUP_INTERVAL
+ * it rebuilds the months whose business-days changed. The overview is then read
+ * from a dozen small documents, whatever the number of events or businesses.
+ * Several instances may rebuild the same month: the result is the same.
+ */
+@Injectable()
+export class OverviewRollupSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('OverviewRollup');
+  private timer?: NodeJS.Timeout;
+  private running = false;
+
+  constructor(
+    private readonly aggregation: AggregationService,
+    private readonly repository: AggregatesRepository,
+    private readonly settings: AnalyticsSettings,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.repository.markBuiltForOtherK(this.settings.minGroupSize).catch((error: Error) => this.log.warn(`cannot check the rollups' k yet: ${error.message}`));
+    this.timer = setInterval(() => void this.sweep(), this.settings.rollupIntervalMs);
+  }
+
+  async sweep(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      for (const { month, version } of await this.repository.findDirtyMonths()) await this.aggregation.rebuildOverviewMonth(month, version);
+    } catch (error) {
+      this.log.warn(`overview rollup failed, the next run retries: ${(error as Error).message}`);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}
