@@ -25,6 +25,7 @@ import {
 import { topicsToProvision } from '../../libs/contracts/src/registry';
 
 export type { ManagedProcess } from './infra.ts';
+export { startKafka } from './infra.ts';
 
 export const SERVICES = ['requests', 'feedback-store', 'reporting', 'analytics', 'notifications'] as const;
 export type ServiceName = (typeof SERVICES)[number];

@@ -26,7 +26,8 @@ export function redactionPaths(): string[] {
   return prefixes.flatMap((prefix) => PERSONAL_FIELDS.map((field) => `${prefix}${field}`));
 }
 
-const SENSITIVE_QUERY = new Set<string>(PERSONAL_FIELDS.map((f) => f.toLowerCase()));
+/** Query parameters that can carry personal data or secrets (`to` and `from` are date ranges here, not addresses). */
+const SENSITIVE_QUERY = new Set(['recipient', 'email', 'phone', 'fullname', 'displayname', 'referencenumber', 'token', 'password', 'userid']);
 
 /**
  * Makes a URL safe to log: respondent and documentation links carry a bearer

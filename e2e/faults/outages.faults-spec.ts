@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { feedbackCommentContext } from '@feedback/contracts';
+import { loadConfig, serviceEnvSchema } from '@feedback/config';
+import { KeyRing } from '@feedback/pii';
+import { SERVICES, startKafka, type ManagedProcess } from '../../tools/stack/stack.ts';
+import { envelope, eventually, inbox, profile, publish, publishBusiness, serviceUrl, withDatabase } from '../src/support';
+import { pidListeningOn, waitUntilPortFree } from './processes';
+
+const keyRing = new KeyRing(loadConfig(serviceEnvSchema(1, {}), {}).PII_ENCRYPTION_KEYS);
+const OUTAGE_MS = Number(process.env.FAULT_OUTAGE_MS ?? 30_000);
+const repoRoot = join(__dirname, '..', '..');
+
+function answer(businessId: string, i: number) {
+  const requestId = `outage-${randomUUID()}`;
+  return {
+    key: requestId,
+    value: JSON.stringify(
+      envelope(
+        'FeedbackSubmitted',
+        {
+          requestId,
+          businessId,
+          test: false,
+          conversationId: `conv-${requestId}`,
+          userId: `person-${i}`,
+          representativeIds: [],
+          surveyType: 'nps',
+          score: i % 11,
+          sealedComment: keyRing.seal(`outage ${i}`, feedbackCommentContext(requestId)),
+          requestedAt: new Date(Date.now() - 60_000).toISOString(),
+          submittedAt: new Date().toISOString(),
+        },
+        { source: 'requests' },
+      ),
+    ),
+  };
+}
+
+async function health(service: (typeof SERVICES)[number]): Promise<number> {
+  try {
+    return (await fetch(`${serviceUrl(service)}/health`, { signal: AbortSignal.timeout(8000) })).status;
+  } catch {
+    return 0;
+  }
+}
+
+async function storedCount(businessId: string): Promise<number> {
+  return withDatabase('feedback-store', (db) => db.collection('feedback_answers').countDocuments({ businessId }));
+}
+
+/** Publishes, retrying while the broker is away (an upstream system would do the same). */
+async function publishPatiently(topic: string, messages: { key: string; value: string }[]): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await publish(topic, messages);
+    } catch (error) {
+      if (attempt > 60) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Dependencies going away and coming back: services report unhealthy, back
+ * off, and end with nothing lost and nothing doubled.
+ */
+describe('outages', () => {
+  const restarted: ManagedProcess[] = [];
+  afterAll(() => {
+    // A restarted broker belongs to this worker; it ends with the run (the stack's teardown stops the rest).
+    void restarted;
+  });
+
+  it(`survives the store being unreachable for ${OUTAGE_MS / 1000} s`, async () => {
+    const business = await publishBusiness();
+    const events = Array.from({ length: 300 }, (_, i) => answer(business.businessId, i));
+    await publish('feedback.requests.v1', events.slice(0, 100));
+    const mongo = pidListeningOn(profile().ports.mongo);
+    process.kill(mongo, 'SIGSTOP');
+    try {
+      await publish('feedback.requests.v1', events.slice(100, 200));
+      await eventually('feedback-store to report the store down', async () => ((await health('feedback-store')) === 503 ? true : undefined), OUTAGE_MS);
+      await pause(OUTAGE_MS);
+    } finally {
+      process.kill(mongo, 'SIGCONT');
+    }
+    await publish('feedback.requests.v1', events.slice(200));
+    await eventually('feedback-store healthy again', async () => ((await health('feedback-store')) === 200 ? true : undefined), 120_000);
+    expect(await eventually('all 300 answers', async () => ((await storedCount(business.businessId)) >= 300 ? storedCount(business.businessId) : undefined), 180_000)).toBe(300);
+  });
+
+  it(`survives the mail server being down for ${OUTAGE_MS / 1000} s: every email sent once, none given up`, async () => {
+    const business = await publishBusiness();
+    const reviewers = Array.from({ length: 12 }, (_, i) => ({ userId: `outage-reviewer-${randomUUID()}`, email: `outage.${i}.${randomUUID()}@mail.example` }));
+    await publish(
+      'upstream.users.v1',
+      reviewers.map((r) => ({ key: r.userId, value: JSON.stringify(envelope('UserProfileUpdated', { userId: r.userId, email: r.email, preferredLanguage: 'nl', displayName: 'R' })) })),
+    );
+    await eventually('the contacts', async () =>
+      (await withDatabase('notifications', (db) => db.collection('contacts').countDocuments({ _id: { $in: reviewers.map((r) => r.userId) } as never }))) === reviewers.length ? true : undefined,
+    );
+    const maildev = pidListeningOn(profile().ports.smtp);
+    process.kill(maildev, 'SIGSTOP');
+    try {
+      const now = new Date();
+      await publish(
+        'info.requests.v1',
+        reviewers.map((reviewer) => {
+          const requestId = `outage-ir-${randomUUID()}`;
+          const data = { requestId, businessId: business.businessId, reviewId: `rev-${requestId}`, reviewerId: reviewer.userId, requestedBy: business.admin.userId, requestedAt: now.toISOString(), expiresAt: new Date(now.getTime() + 3_600_000).toISOString() };
+          return { key: requestId, value: JSON.stringify(envelope('InformationRequested', data, { source: 'requests' })) };
+        }),
+      );
+      await eventually('notifications to report the mail server down', async () => ((await health('notifications')) === 503 ? true : undefined), OUTAGE_MS);
+      await pause(OUTAGE_MS);
+    } finally {
+      process.kill(maildev, 'SIGCONT');
+    }
+    await eventually('every email', async () => ((await Promise.all(reviewers.map(async (r) => (await inbox(r.email)).length))).every((n) => n >= 1) ? true : undefined), 180_000);
+    await pause(2000);
+    expect((await Promise.all(reviewers.map(async (r) => (await inbox(r.email)).length))).filter((n) => n !== 1)).toEqual([]);
+    const failed = await withDatabase('notifications', (db) => db.collection('deliveries').countDocuments({ businessId: business.businessId, status: 'failed' }));
+    expect(failed).toBe(0);
+    expect(await health('notifications')).toBe(200);
+  });
+
+  it('loses nothing when the broker restarts mid-stream', async () => {
+    const business = await publishBusiness();
+    const events = Array.from({ length: 600 }, (_, i) => answer(business.businessId, i));
+    await publishPatiently('feedback.requests.v1', events.slice(0, 300));
+    const { kafka, kafkaController } = profile().ports;
+    process.kill(pidListeningOn(kafka), 'SIGTERM');
+    await waitUntilPortFree(kafka);
+    restarted.push(await startKafka({ repoRoot, dataDir: profile().dataDir, port: kafka, controllerPort: kafkaController, log: () => undefined }));
+    await publishPatiently('feedback.requests.v1', events.slice(300));
+    await eventually('every service healthy again', async () => ((await Promise.all(SERVICES.map(health))).every((s) => s === 200) ? true : undefined), 180_000);
+    expect(await eventually('all 600 answers', async () => ((await storedCount(business.businessId)) >= 600 ? storedCount(business.businessId) : undefined), 240_000)).toBe(600);
+  });
+});
