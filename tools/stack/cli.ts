@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   log('');
   log(`The platform is up (${((Date.now() - started) / 1000).toFixed(1)} s). Where to look:`);
   for (const service of SERVICES) log(`  ${service.padEnd(15)} ${urls.services[service]}   docs ${urls.services[service]}/docs   health ${urls.services[service]}/health`);
+  log(`  analyst dashboard ${urls.services.analytics}/dashboard   (sign in with: npm run token -- --role analyst)`);
   log(`  email inbox       ${urls.mailWebUrl}   (SMTP ${urls.smtpUrl}; REST API ${urls.mailWebUrl}/api/email)`);
   log(`  Kafka             ${urls.kafkaBrokers}`);
   log(`  MongoDB (wire)    ${urls.mongoUrl}   (data in ${stack.profile.dataDir})`);
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   log(`Dev JWT secret (AUTH_JWT_SECRET): ${secret}`);
   if (!process.env.PII_ENCRYPTION_KEYS) log(`Dev PII key ring (PII_ENCRYPTION_KEYS): ${DEV_PII_KEYS}`);
   log('Mint an API token:  npm run token -- --role business --business-id b1 --sub u1');
+  log('Fill it with a realistic scenario:  npm run demo');
   log('Press Ctrl-C to stop everything.');
 
   let stopping = false;
