@@ -31,6 +31,12 @@ export interface ManagedProcess {
   kill(signal?: NodeJS.Signals): void;
   /** True until the process has exited. */
   isRunning(): boolean;
+  /**
+   * Lets this process outlive the caller's event loop (it still ends with the
+   * caller: SIGTERM on exit, and the parent-death signal). For a process started
+   * by one test file that later ones go on using.
+   */
+  detach(): void;
 }
 
 export interface SpawnOptions {
@@ -92,6 +98,9 @@ export function spawnManaged(name: string, command: string, args: string[], o: S
     logStart,
     exited,
     isRunning: () => running,
+    detach() {
+      child.unref();
+    },
     kill(signal: NodeJS.Signals = 'SIGTERM') {
       if (running) child.kill(signal);
     },
