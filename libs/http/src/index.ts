@@ -4,3 +4,4 @@ export * from './error-body';
 export * from './http-exception.filter';
 export * from './validation.pipe';
 export * from './paging';
+export * from './token-rate-limiter';

@@ -1,8 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { DomainError } from '@feedback/http';
+import { DomainError, TokenRateLimiter } from '@feedback/http';
 import { DocumentationForms } from '../../documentation-forms';
-import { TokenRateLimiter } from './token-rate-limiter';
 
 /** A request through a documentation link, once the guard has checked the link. */
 export type LinkedRequest = Request & { documentationLink?: { reportId: string; language: string } };

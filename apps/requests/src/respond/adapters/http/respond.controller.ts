@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, Res } from 
 import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { PublicRoute } from '@feedback/auth';
-import { DomainError } from '@feedback/http';
+import { DomainError, TokenRateLimiter } from '@feedback/http';
 import { languageFromAcceptHeader } from '@feedback/i18n';
 import type { FeedbackAnswer } from '../../../domain/feedback-request.types';
 import type { Disclosure } from '../../../domain/information-request.types';
@@ -11,7 +11,6 @@ import { AnswerInvalid } from '../../../feedback-requests/feedback-requests.serv
 import { DisclosureInvalid } from '../../../information-requests/information-requests.service';
 import { RespondForms, type FeedbackFormState, type InformationFormState, type Resolved } from '../../respond-forms';
 import { RespondPages } from '../views/respond-pages.renderer';
-import { TokenRateLimiter } from './token-rate-limiter';
 
 /** Respondent pages carry a bearer secret in the URL: never cached, framed, or leaked by referrer. */
 function secure(res: Response): void {

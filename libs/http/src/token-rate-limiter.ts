@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Requests per respondent link per minute. DESIGN.md 3.3 asks for at least 20;
+ * Requests per respondent (or documentation) link per minute. DESIGN.md 3.3 asks for at least 20;
  * more than a person clicking needs, few enough to stop a script hammering one link.
  */
 export const REQUESTS_PER_TOKEN_PER_MINUTE = 30;
