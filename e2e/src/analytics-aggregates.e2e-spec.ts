@@ -201,8 +201,9 @@ describe('analytics aggregates (A1, A3, F15, idempotency)', () => {
     const body = await eventually('every event of A to be counted', async () => {
       const { status, body } = await stats(`/v1/stats/businesses/${A}?from=${day}&to=${day}&granularity=day`);
       expect(status).toBe(200);
-      const b = body.buckets[0];
-      return b.feedback.requested === 14 && b.feedback.answered === 12 && b.information.requested === 12 && b.information.expired === 1 && b.reports.byDecision.kept === 1 ? body : undefined;
+      // Every figure, not a sample of them: events of one business arrive on several partitions.
+      expect(body.buckets[0]).toEqual({ start: day, end: day, ...expectedA });
+      return body;
     });
     expect(body).toMatchObject({ businessId: A, from: day, to: day, granularity: 'day', k: 10 });
     expect(body.buckets).toHaveLength(1);

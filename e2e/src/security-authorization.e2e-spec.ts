@@ -55,6 +55,7 @@ const MATRIX: Record<string, { service: ServiceName; allowed: Principal[] } | { 
   'GET /v1/integrity/flags': { service: 'reporting', allowed: ['integrity'] },
   'GET /documentation/{token}': { service: 'reporting', public: true },
   'POST /documentation/{token}': { service: 'reporting', public: true },
+  'GET /dashboard': { service: 'analytics', public: true },
   'GET /v1/stats/overview': { service: 'analytics', allowed: ['analyst'] },
   'GET /v1/stats/businesses': { service: 'analytics', allowed: ['analyst'] },
   'GET /v1/stats/businesses/{businessId}': { service: 'analytics', allowed: ['analyst', 'member', 'admin', 'processor'] },
