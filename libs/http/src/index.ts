@@ -5,3 +5,4 @@ export * from './http-exception.filter';
 export * from './validation.pipe';
 export * from './paging';
 export * from './token-rate-limiter';
+export * from './http-paging';

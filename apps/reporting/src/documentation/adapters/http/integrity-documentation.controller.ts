@@ -2,9 +2,8 @@ import { Controller, Get, Param, Res, StreamableFile } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Access } from '@feedback/auth';
-import { DomainError } from '@feedback/http';
+import { DomainError, checkId } from '@feedback/http';
 import { ReportRepository } from '../../../reports/adapters/mongo/report.repository';
-import { checkId } from '../../../shared/http-paging';
 import { DocumentationService } from '../../documentation.service';
 
 const EXTENSIONS: Record<string, string> = { 'application/pdf': 'pdf', 'image/png': 'png', 'image/jpeg': 'jpg' };

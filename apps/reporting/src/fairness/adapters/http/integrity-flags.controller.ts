@@ -1,9 +1,9 @@
+import { pageOf } from '@feedback/http';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access } from '@feedback/auth';
 import { MIN_REPORTS_FOR_FLAG, SIGNIFICANCE_LEVEL } from '../../../domain/fairness.policy';
 import type { EvaluatedFigures, MisuseFlag } from '../../../domain/misuse-flag.types';
-import { pageOf } from '../../../shared/http-paging';
 import { MisuseFlagRepository } from '../mongo/misuse-flag.repository';
 import { FlagFiguresView, FlagPage, FlagQueryDto, FlagView } from './dto/flag.dto';
 

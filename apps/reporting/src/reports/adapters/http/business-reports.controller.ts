@@ -10,9 +10,8 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { Access, CurrentPrincipal, type Principal } from '@feedback/auth';
-import { DomainError } from '@feedback/http';
+import { DomainError, checkId, pageOf } from '@feedback/http';
 import { FairnessService } from '../../../fairness/fairness.service';
-import { checkId, pageOf } from '../../../shared/http-paging';
 import { ReportRepository } from '../mongo/report.repository';
 import { ReportsService } from '../../reports.service';
 import { BusinessReportPage, BusinessReportQueryDto, BusinessReportView, CreateReportDto, ReportCreatedView } from './dto/report.dto';

@@ -1,10 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, CurrentPrincipal, type Principal } from '@feedback/auth';
-import { DomainError } from '@feedback/http';
+import { DomainError, checkId, pageOf } from '@feedback/http';
 import { KeyRing } from '@feedback/pii';
 import { DirectoryRepository } from '../../../directory/adapters/mongo/directory.repository';
-import { checkId, pageOf } from '../../../shared/http-paging';
 import { ReportRepository, type StoredReport } from '../mongo/report.repository';
 import { ReportsService } from '../../reports.service';
 import { DecisionDto, IntegrityReportPage, IntegrityReportQueryDto, IntegrityReportView } from './dto/report.dto';

@@ -11,9 +11,8 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { Access, CurrentPrincipal, type Principal } from '@feedback/auth';
-import { DomainError } from '@feedback/http';
+import { DomainError, checkId, pageOf } from '@feedback/http';
 import type { FeedbackRequest } from '../../../domain/feedback-request.types';
-import { checkId, pageOf } from '../../../shared/http-paging';
 import { ListQueryDto } from '../../../information-requests/adapters/http/dto/information-request.dto';
 import { FeedbackRequestsService } from '../../feedback-requests.service';
 import { FeedbackRequestRepository } from '../mongo/feedback-request.repository';
@@ -66,7 +65,7 @@ export class FeedbackRequestsController {
   @ApiOkResponse({ type: FeedbackRequestPage })
   @ApiBadRequestResponse({ description: '`validation_failed`: bad limit, cursor or status' })
   async list(@Param('businessId') businessId: string, @Query() query: ListQueryDto): Promise<FeedbackRequestPage> {
-    return pageOf(query, (limit, cursor) => this.repository.listForBusiness(businessId, limit, cursor, query.status), toView);
+    return pageOf(query, (limit, cursor) => this.repository.listForBusiness(businessId, limit, cursor, query.status), (request) => request.requestedAt, (items) => items.map(toView));
   }
 
   @Get(':id')

@@ -10,8 +10,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { Access, CurrentPrincipal, type Principal } from '@feedback/auth';
-import { DomainError } from '@feedback/http';
-import { checkId, pageOf } from '../../../shared/http-paging';
+import { DomainError, checkId, pageOf } from '@feedback/http';
 import type { InformationRequest } from '../../../domain/information-request.types';
 import { InformationRequestsService } from '../../information-requests.service';
 import { InformationRequestRepository } from '../mongo/information-request.repository';
@@ -76,7 +75,7 @@ export class InformationRequestsController {
   @ApiOkResponse({ type: InformationRequestPage })
   @ApiBadRequestResponse({ description: '`validation_failed`: bad limit, cursor or status' })
   async list(@Param('businessId') businessId: string, @Query() query: ListQueryDto): Promise<InformationRequestPage> {
-    return pageOf(query, (limit, cursor) => this.repository.listForBusiness(businessId, limit, cursor, query.status), toView);
+    return pageOf(query, (limit, cursor) => this.repository.listForBusiness(businessId, limit, cursor, query.status), (request) => request.requestedAt, (items) => items.map(toView));
   }
 
   @Get('information-requests/:id')

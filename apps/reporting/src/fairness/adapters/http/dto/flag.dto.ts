@@ -1,6 +1,6 @@
+import { PageQueryDto } from '@feedback/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
-import { PageQueryDto } from '../../../../shared/http-paging';
 
 export class FlagQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'only this business\'s flags' })

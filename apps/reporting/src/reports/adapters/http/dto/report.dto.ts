@@ -1,6 +1,6 @@
+import { PageQueryDto } from '@feedback/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { PageQueryDto } from '../../../../shared/http-paging';
 
 const REASONS = ['not_genuine_experience', 'spam', 'harmful', 'conflict_of_interest', 'other'] as const;
 const STATUSES = ['open', 'removed', 'kept'] as const;

@@ -1,25 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { PageQueryDto } from '@feedback/http';
 
 /** Body of POST .../information-requests: nothing to set, the message is standard (I3). */
 export class CreateInformationRequestDto {}
 
-export class ListQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
-
+export class ListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['pending', 'answered', 'declined', 'expired'] })
   @IsOptional()
   @IsIn(['pending', 'answered', 'declined', 'expired'])

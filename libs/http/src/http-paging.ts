@@ -1,7 +1,8 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { DEFAULT_PAGE_SIZE, DomainError, decodeCursor, encodeCursor, type CursorPosition, type Page } from '@feedback/http';
+import { DomainError } from './domain-error';
+import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, type CursorPosition, type Page } from './paging';
 
 const ID = /^[A-Za-z0-9._:-]{1,200}$/;
 
