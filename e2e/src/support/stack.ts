@@ -87,7 +87,8 @@ export async function readAll(topic: string, accept: (m: KafkaMessage) => boolea
   const remaining = new Set([...ends].filter(([, high]) => high > 0).map(([partition]) => partition));
   const found: KafkaMessage[] = [];
   if (remaining.size === 0) return found;
-  const consumer = client.consumer({ groupId: `e2e-reader-${randomUUID()}` });
+  // Room for the 1 MB poison messages the poison suite leaves on every topic.
+  const consumer = client.consumer({ groupId: `e2e-reader-${randomUUID()}`, maxBytesPerPartition: 4_194_304, maxBytes: 16_777_216 });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
