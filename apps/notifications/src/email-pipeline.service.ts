@@ -11,7 +11,7 @@ import { ContactRepository } from './adapters/mongo/contact.repository';
 import { DELIVERIES, DeliveryRepository, type DeliveryDraft } from './adapters/mongo/delivery.repository';
 import { attemptDelivery, deliveryEventId } from './domain/delivery.policy';
 import type { DeliveryResult } from './domain/delivery.types';
-import { checkDeliverable, planEmails, waitForDirectory } from './domain/email.policy';
+import { checkDeliverable, planEmails } from './domain/email.policy';
 import type { EmailIntent, LinkRequest, Recipient } from './domain/email.types';
 
 /** Where respondent links point and the key that signs them (from the validated config). */
@@ -64,10 +64,10 @@ export class EmailPipeline {
 
   /** Sends every email `event` calls for; resolves once their outcomes are stored. */
   async handle(topic: TopicDefinition, event: Envelope): Promise<void> {
-    for (const intent of planEmails(topic.name, event)) await this.deliver(intent, new Date(event.occurredAt));
+    for (const intent of planEmails(topic.name, event)) await this.deliver(intent);
   }
 
-  private async deliver(intent: EmailIntent, occurredAt: Date): Promise<void> {
+  private async deliver(intent: EmailIntent): Promise<void> {
     const state = await this.deliveries.findState(intent.notificationId);
     if (state && state.status !== 'sending') {
       // Already sent or failed: a redelivery. Only make sure its event got out.
@@ -88,10 +88,7 @@ export class EmailPipeline {
     };
     const now = new Date();
     const check = checkDeliverable(intent, { recipient: !!recipient, business: !!business }, now);
-    if (!check.ok) {
-      if (waitForDirectory(check.reason, occurredAt, now)) throw new TransientEventError(`${check.reason} yet; waiting for the directory to catch up`);
-      return this.conclude(draft, { sent: false, attempts: 1, reason: check.reason });
-    }
+    if (!check.ok) return this.conclude(draft, { sent: false, attempts: 1, reason: check.reason });
 
     const rendered = this.renderer.render({
       kind: intent.kind,

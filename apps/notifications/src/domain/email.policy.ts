@@ -151,15 +151,3 @@ export function checkDeliverable(
   if (intent.link && new Date(intent.link.expiresAt).getTime() <= now.getTime()) return { ok: false, reason: 'link expired before delivery' };
   return { ok: true };
 }
-
-/**
- * How long an email waits for the directories to catch up. Profiles and
- * requests arrive on different topics, so a request can be consumed before the
- * profile of the person it is for; within this grace the event is retried
- * (the profile is on its way), after it the email is recorded as undeliverable.
- */
-export const DIRECTORY_GRACE_MS = 20_000;
-
-export function waitForDirectory(reason: Undeliverable, eventOccurredAt: Date, now: Date, graceMs = DIRECTORY_GRACE_MS): boolean {
-  return (reason === 'recipient unknown' || reason === 'business unknown') && now.getTime() - eventOccurredAt.getTime() < graceMs;
-}
