@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { envelope, publish } from './stack';
+import { envelope, eventually, publish, withDatabase } from './stack';
+
+/**
+ * Profiles and requests travel on different topics, so a test waits until
+ * notifications knows a profile before it triggers an email to that person
+ * (otherwise the email is, correctly, recorded as undeliverable).
+ */
+async function knownTo(collection: 'contacts' | 'businesses', id: string): Promise<void> {
+  await eventually(`notifications to know ${id}`, () =>
+    withDatabase('notifications', async (db) => ((await db.collection(collection).countDocuments({ _id: id as never })) > 0 ? true : undefined)),
+  );
+}
 
 /** Upstream facts, published as the upstream systems would. Every id is unique per call. */
 export interface BusinessFixture {
@@ -26,6 +37,7 @@ export async function publishBusiness(options: { name?: string; referenceNumberL
   if (options.privacyPolicyUrl !== null) data.privacyPolicyUrl = options.privacyPolicyUrl ?? 'https://shop.example/privacy';
   if (options.referenceNumberLabel) data.referenceNumberLabel = options.referenceNumberLabel;
   await publish('upstream.businesses.v1', [{ key: businessId, value: JSON.stringify(envelope('BusinessProfileUpdated', data)) }]);
+  await knownTo('businesses', businessId);
   return fixture;
 }
 
@@ -34,6 +46,7 @@ export async function publishUser(language: string, email = `person.${randomUUID
   await publish('upstream.users.v1', [
     { key: userId, value: JSON.stringify(envelope('UserProfileUpdated', { userId, email, preferredLanguage: language, displayName: 'Test Reviewer' })) },
   ]);
+  await knownTo('contacts', userId);
   return { userId, email };
 }
 
