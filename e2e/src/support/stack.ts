@@ -97,7 +97,7 @@ export async function readAll(topic: string, accept: (m: KafkaMessage) => boolea
       void consumer.run({
         eachMessage: async ({ partition, message }) => {
           const end = ends.get(partition) ?? 0;
-          if (Number(message.offset) < end && accept(message)) found.push(message);
+          if (Number(message.offset) < end && acceptsSafely(accept, message)) found.push(message);
           if (Number(message.offset) >= end - 1) remaining.delete(partition);
           if (remaining.size === 0) {
             clearTimeout(timer);
@@ -109,6 +109,18 @@ export async function readAll(topic: string, accept: (m: KafkaMessage) => boolea
     return found;
   } finally {
     await consumer.disconnect();
+  }
+}
+
+/**
+ * Topics also hold the poison suite's bad JSON and huge payloads: a predicate that throws on one of those
+ * must not crash the reader (kafkajs would retry the message forever and the read would time out).
+ */
+function acceptsSafely(accept: (m: KafkaMessage) => boolean, message: KafkaMessage): boolean {
+  try {
+    return accept(message);
+  } catch {
+    return false;
   }
 }
 
