@@ -33,10 +33,24 @@ class FakeAnswers {
     const doc = this.docs.get(requestId);
     return doc && copy(doc);
   }
-  async insertOnce(answer: NewFeedbackAnswer): Promise<boolean> {
-    if (this.docs.has(answer.requestId)) return false;
-    this.docs.set(answer.requestId, { ...copy(answer), outbox: [] });
-    return true;
+  async findByRequestIds(requestIds: readonly string[]): Promise<Map<string, StoredFeedbackAnswer>> {
+    const found = new Map<string, StoredFeedbackAnswer>();
+    for (const id of requestIds) {
+      const doc = this.docs.get(id);
+      if (doc) found.set(id, copy(doc));
+    }
+    return found;
+  }
+  /** Another consumer's answers that land between this one's read and its insert (a race). */
+  readonly landBeforeNextInsert: NewFeedbackAnswer[] = [];
+  async insertMany(answers: readonly NewFeedbackAnswer[]): Promise<Set<string>> {
+    for (const answer of this.landBeforeNextInsert.splice(0)) this.docs.set(answer.requestId, { ...copy(answer), outbox: [] });
+    const existing = new Set<string>();
+    for (const answer of answers) {
+      if (this.docs.has(answer.requestId)) existing.add(answer.requestId);
+      else this.docs.set(answer.requestId, { ...copy(answer), outbox: [] });
+    }
+    return existing;
   }
   async newestFirst(businessId: string, scope: FeedbackScope, limit: number, after?: CursorPosition): Promise<Page<StoredAnswer>> {
     const all = [...this.docs.values()]
@@ -132,6 +146,38 @@ describe('FeedbackAnswersService.store (FeedbackSubmitted, write-once)', () => {
     expect(doc).not.toHaveProperty('sealedComment');
   });
 });
+
+describe('FeedbackAnswersService.storeMany (the consumer batches)', () => {
+  const item = (eventId: string, overrides: Parameters<typeof submitted>[0] = {}) => ({ event: submitted(overrides), ...source(eventId) });
+
+  it('stores many answers at once and decides each event against the earlier ones of the batch', async () => {
+    const { service, answers } = setup();
+    const refusals = await service.storeMany(
+      [item('e1'), item('e2', { requestId: 'r2', conversationId: 'c2' }), item('e3'), item('e4', { score: 1 }), item('e5', { requestId: 'r2', conversationId: 'c2', comment: 'edited' })],
+      now,
+    );
+    expect([...answers.docs.keys()].sort()).toEqual(['r1', 'r2']);
+    expect(answers.docs.get('r1')).toMatchObject({ score: 5, sourceEventId: 'e1' });
+    expect(refusals.map((r) => r.eventId)).toEqual(['e4', 'e5']);
+    expect(refusals.every((r) => r.error instanceof PermanentEventError)).toBe(true);
+  });
+
+  it('decides again against the winner when another consumer stored the answer meanwhile', async () => {
+    const { service, answers } = setup();
+    const winner = { ...submittedAnswerFixture(), score: 2, sourceEventId: 'other', correlationId: 'corr-other', receivedAt: now };
+    answers.landBeforeNextInsert.push(winner);
+    const refusals = await service.storeMany([item('e1'), item('e2', { requestId: 'r2', conversationId: 'c2' })], now);
+    expect(answers.docs.get('r1')).toMatchObject({ score: 2, sourceEventId: 'other' });
+    expect(answers.docs.get('r2')).toMatchObject({ sourceEventId: 'e2' });
+    expect(refusals.map((r) => r.eventId)).toEqual(['e1']);
+  });
+});
+
+/** An answer to r1 as another consumer would have stored it (no comment). */
+function submittedAnswerFixture() {
+  const { sealedComment: _sealed, requestedAt, submittedAt, ...facts } = submitted({ comment: undefined });
+  return { ...facts, requestedAt: new Date(requestedAt), submittedAt: new Date(submittedAt) };
+}
 
 describe('FeedbackAnswersService.list', () => {
   async function seeded() {

@@ -4,7 +4,7 @@ import { DomainError, type CursorPosition, type Page } from '@feedback/http';
 import { EventPublisher, PermanentEventError } from '@feedback/messaging';
 import { KeyRing, type Sealed } from '@feedback/pii';
 import { OutboxRelay, outboxEntry } from '@feedback/service-kit';
-import { FeedbackAnswerRepository } from './adapters/mongo/feedback-answer.repository';
+import { FeedbackAnswerRepository, type NewFeedbackAnswer } from './adapters/mongo/feedback-answer.repository';
 import { FEEDBACK_ANSWERS_COLLECTION } from './adapters/mongo/feedback-answer.schema';
 import { answerSealContext, decideAnswerWrite, decideErasure, feedbackItem, feedbackScope } from './domain/feedback-answer.policy';
 import type { Erasure, FeedbackItem, FeedbackReader, SubmittedAnswer } from './domain/feedback-answer.types';
@@ -31,26 +31,61 @@ export class FeedbackAnswersService {
    * its event id) changes nothing; a contradicting second answer is
    * dead-lettered and the first is kept; an erased answer stays erased.
    */
-  async store(event: FeedbackSubmitted, source: { eventId: string; correlationId: string }, now = new Date()): Promise<void> {
-    const comment = event.sealedComment ? this.openComment(event.sealedComment, event.requestId) : undefined;
-    const incoming = submittedAnswerOf(event, comment);
-    // Two rounds at most: an insert that loses a race is decided again against the winner.
-    for (let round = 0; round < 2; round++) {
-      const stored = await this.answers.findByRequestId(incoming.requestId);
-      const storedComment = stored?.sealedComment ? this.openComment(stored.sealedComment, stored.requestId) : undefined;
-      const decision = decideAnswerWrite(incoming, stored && { ...stored, ...(storedComment !== undefined ? { comment: storedComment } : {}) });
-      if (decision.action === 'ignore') return;
-      if (decision.action === 'reject') throw new PermanentEventError(decision.reason);
+  async store(event: FeedbackSubmitted, source: EventSource, now = new Date()): Promise<void> {
+    const [refusal] = await this.storeMany([{ event, ...source }], now);
+    if (refusal) throw refusal.error;
+  }
+
+  /**
+   * `store` for many events at once (the consumer's batches): one read and one
+   * bulk insert for all of them. Events are decided in order, each against the
+   * stored answer or an earlier event of the batch. Returns the events refused
+   * for good; the rest are stored or were already.
+   */
+  async storeMany(events: readonly SubmittedEvent[], now = new Date()): Promise<AnswerRefusal[]> {
+    const refusals: AnswerRefusal[] = [];
+    let pending = events;
+    // Two rounds at most: inserts that lose a race are decided again against the winners.
+    for (let round = 0; round < 2 && pending.length > 0; round++) {
+      const outcome = await this.storeRound(pending, now);
+      refusals.push(...outcome.refusals);
+      pending = outcome.lostRace;
+    }
+    if (pending.length > 0) throw new Error(`the answers to ${pending.map((p) => p.event.requestId).join(', ')} changed concurrently twice`);
+    return refusals;
+  }
+
+  private async storeRound(events: readonly SubmittedEvent[], now: Date): Promise<{ refusals: AnswerRefusal[]; lostRace: SubmittedEvent[] }> {
+    const stored = await this.answers.findByRequestIds([...new Set(events.map((e) => e.event.requestId))]);
+    // What each request holds so far: the stored answer, or the first answer of this batch.
+    const current = new Map<string, SubmittedAnswer & { erased?: Erasure }>();
+    for (const [requestId, answer] of stored) {
+      const comment = answer.sealedComment ? this.openComment(answer.sealedComment, requestId) : undefined;
+      current.set(requestId, { ...answer, ...(comment !== undefined ? { comment } : {}) });
+    }
+    const refusals: (AnswerRefusal & { requestId: string })[] = [];
+    const inserts: NewFeedbackAnswer[] = [];
+    for (const { event, eventId, correlationId } of events) {
+      const incoming = submittedAnswerOf(event, event.sealedComment ? this.openComment(event.sealedComment, event.requestId) : undefined);
+      const decision = decideAnswerWrite(incoming, current.get(incoming.requestId));
+      if (decision.action === 'reject') refusals.push({ eventId, requestId: event.requestId, error: new PermanentEventError(decision.reason) });
+      if (decision.action !== 'insert') continue;
+      current.set(incoming.requestId, incoming);
       const { comment, ...rest } = incoming;
-      const inserted = await this.answers.insertOnce({
+      inserts.push({
         ...rest,
         ...(comment !== undefined ? { sealedComment: this.keyRing.seal(comment, answerSealContext(incoming.requestId)) } : {}),
-        sourceEventId: source.eventId,
-        correlationId: source.correlationId,
+        sourceEventId: eventId,
+        correlationId,
         receivedAt: now,
       });
-      if (inserted) return;
     }
+    const existing = await this.answers.insertMany(inserts);
+    // A request whose insert lost a race: all its events are decided again, in order, against the winner.
+    return {
+      refusals: refusals.filter((r) => !existing.has(r.requestId)).map(({ eventId, error }) => ({ eventId, error })),
+      lostRace: events.filter((e) => existing.has(e.event.requestId)),
+    };
   }
 
   /** One page of the business's answers as `reader` may see them, newest first. */
@@ -107,6 +142,22 @@ export class FeedbackAnswersService {
       throw new Error(`cannot open the comment of the answer to feedback request ${requestId} (key ${sealed.keyId}): ${(error as Error).message}`);
     }
   }
+}
+
+/** Where a FeedbackSubmitted came from: kept with the answer and carried to its later events. */
+export interface EventSource {
+  eventId: string;
+  correlationId: string;
+}
+
+export interface SubmittedEvent extends EventSource {
+  event: FeedbackSubmitted;
+}
+
+/** An event refused for good, with why (dead-lettered by the consumer). */
+export interface AnswerRefusal {
+  eventId: string;
+  error: PermanentEventError;
 }
 
 function submittedAnswerOf(event: FeedbackSubmitted, comment: string | undefined): SubmittedAnswer {

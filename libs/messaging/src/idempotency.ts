@@ -6,6 +6,18 @@
 export abstract class ProcessedEvents {
   abstract isProcessed(eventId: string): Promise<boolean>;
   abstract markProcessed(eventId: string, topic: string): Promise<void>;
+
+  /** The ids among `eventIds` already processed (one round trip in stores that can). */
+  async whichProcessed(eventIds: readonly string[]): Promise<Set<string>> {
+    const done = new Set<string>();
+    for (const id of eventIds) if (await this.isProcessed(id)) done.add(id);
+    return done;
+  }
+
+  /** Marks several events processed (one round trip in stores that can). */
+  async markManyProcessed(eventIds: readonly string[], topic: string): Promise<void> {
+    for (const id of eventIds) await this.markProcessed(id, topic);
+  }
 }
 
 /** For unit tests of handlers only; services use the Mongo-backed store. */

@@ -8,4 +8,5 @@ export * from './event-publisher';
 export * from './failures';
 export * from './idempotency';
 export * from './message-processor';
+export * from './batch-processor';
 export * from './kafka-event.server';

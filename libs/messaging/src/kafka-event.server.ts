@@ -5,7 +5,8 @@ import { lastValueFrom } from 'rxjs';
 import { findTopic, type Envelope, type TopicDefinition } from '@feedback/contracts';
 import type { EventPublisher } from './event-publisher';
 import type { ProcessedEvents } from './idempotency';
-import { processMessage, type ProcessOutcome } from './message-processor';
+import { processBatch, type BatchResult } from './batch-processor';
+import { processMessage, type ProcessOutcome, type ProcessorDeps } from './message-processor';
 import { backoffMs } from './failures';
 
 export interface KafkaEventServerOptions {
@@ -15,7 +16,11 @@ export interface KafkaEventServerOptions {
   processed: ProcessedEvents;
   /** Called for every consumed message (metrics). */
   onOutcome?: (outcome: ProcessOutcome, topic: string) => void;
+  /** Most events handed to one call of a batch handler (bounds memory and the work redone after a crash). */
+  maxBatchSize?: number;
 }
+
+const BATCH_SUFFIX = '#batch';
 
 /**
  * Marks a controller method as the handler of every event on `topic`. It
@@ -23,6 +28,17 @@ export interface KafkaEventServerOptions {
  */
 export function OnTopic(topic: TopicDefinition): MethodDecorator {
   return EventPattern(topic.name) as MethodDecorator;
+}
+
+/**
+ * Marks a controller method as the batch handler of `topic`, for hot topics:
+ * it receives `Envelope[]` (validated, not processed before, in partition
+ * order, at most `maxBatchSize`) and may return a `BatchResult` naming events
+ * it refuses for good. It must be idempotent like any handler: a crash before
+ * the offsets are committed hands it the same events again.
+ */
+export function OnTopicBatch(topic: TopicDefinition): MethodDecorator {
+  return EventPattern(`${topic.name}${BATCH_SUFFIX}`) as MethodDecorator;
 }
 
 /** Context handed to `@Ctx()` in event handlers. */
@@ -57,9 +73,12 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   }
 
   listen(callback: (error?: unknown) => void): void {
-    const topics = [...this.messageHandlers.keys()].map((pattern) => {
-      const topic = findTopic(pattern);
-      if (!topic) throw new Error(`@EventPattern('${pattern}') is not a topic of @feedback/contracts`);
+    const patterns = [...this.messageHandlers.keys()];
+    const names = new Set(patterns.map((pattern) => (pattern.endsWith(BATCH_SUFFIX) ? pattern.slice(0, -BATCH_SUFFIX.length) : pattern)));
+    const topics = [...names].map((name) => {
+      const topic = findTopic(name);
+      if (!topic) throw new Error(`@EventPattern('${name}') is not a topic of @feedback/contracts`);
+      if (patterns.includes(name) && patterns.includes(`${name}${BATCH_SUFFIX}`)) throw new Error(`${name} has both an @OnTopic and an @OnTopicBatch handler; keep one`);
       return topic;
     });
     callback();
@@ -110,32 +129,47 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
 
   private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
     const topic = findTopic(batch.topic)!;
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale() || !this.running) break;
-      const outcome = await processMessage(topic, batch.partition, message, {
-        groupId: this.options.groupId,
-        processed: this.options.processed,
-        handle: (t, envelope) => this.dispatch(t, envelope, batch.partition, message.offset),
-        deadLetter: (letter) => this.options.publisher.sendRaw(letter.topic, [{ key: letter.key, value: letter.value, headers: letter.headers }]),
-        isRunning: () => isRunning() && !isStale() && this.running,
-        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-        heartbeat,
-        log: (level, text, fields) => this.log[level === 'info' ? 'log' : level](fields ? `${text} ${JSON.stringify(fields)}` : text),
-        onOutcome: this.options.onOutcome,
-      });
-      if (outcome === 'interrupted') break;
-      resolveOffset(message.offset);
-      await heartbeat();
+    const deps: Omit<ProcessorDeps, 'handle'> = {
+      groupId: this.options.groupId,
+      processed: this.options.processed,
+      deadLetter: (letter) => this.options.publisher.sendRaw(letter.topic, [{ key: letter.key, value: letter.value, headers: letter.headers }]),
+      isRunning: () => isRunning() && !isStale() && this.running,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      heartbeat,
+      log: (level, text, fields) => this.log[level === 'info' ? 'log' : level](fields ? `${text} ${JSON.stringify(fields)}` : text),
+      onOutcome: this.options.onOutcome,
+    };
+    const batchHandler = this.getHandlerByPattern(`${topic.name}${BATCH_SUFFIX}`);
+    if (batchHandler) {
+      const size = this.options.maxBatchSize ?? 500;
+      for (let start = 0; start < batch.messages.length; start += size) {
+        if (!deps.isRunning()) break;
+        const run = batch.messages.slice(start, start + size);
+        const handleBatch = (t: TopicDefinition, envelopes: Envelope[]) => this.dispatch<BatchResult | void>(`${t.name}${BATCH_SUFFIX}`, envelopes, batch.partition, run[0]!.offset);
+        if ((await processBatch(topic, batch.partition, run, { ...deps, handleBatch })) === 'interrupted') break;
+        resolveOffset(run[run.length - 1]!.offset);
+        await heartbeat();
+        await commitOffsetsIfNecessary();
+      }
+    } else {
+      for (const message of batch.messages) {
+        if (!deps.isRunning()) break;
+        const handle = (t: TopicDefinition, envelope: Envelope) => this.dispatch<void>(t.name, envelope, batch.partition, message.offset);
+        if ((await processMessage(topic, batch.partition, message, { ...deps, handle })) === 'interrupted') break;
+        resolveOffset(message.offset);
+        await heartbeat();
+      }
     }
     await commitOffsetsIfNecessary();
   }
 
-  private async dispatch(topic: TopicDefinition, envelope: Envelope, partition: number, offset: string): Promise<void> {
-    const handler = this.getHandlerByPattern(topic.name);
-    if (!handler) return;
-    const result = await handler(envelope, new KafkaEventContext(topic.name, partition, offset));
+  private async dispatch<T>(pattern: string, payload: Envelope | Envelope[], partition: number, offset: string): Promise<T | undefined> {
+    const handler = this.getHandlerByPattern(pattern);
+    if (!handler) return undefined;
+    const topicName = pattern.endsWith(BATCH_SUFFIX) ? pattern.slice(0, -BATCH_SUFFIX.length) : pattern;
+    const result = await handler(payload, new KafkaEventContext(topicName, partition, offset));
     // Exceptions inside Nest's handler pipeline arrive as an erroring stream.
-    await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+    return (await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined })) as T | undefined;
   }
 
   /** Stops fetching, lets the in-flight message finish, commits resolved offsets, leaves the group. */

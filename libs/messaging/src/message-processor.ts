@@ -63,7 +63,7 @@ async function process(topic: TopicDefinition, partition: number, message: Kafka
       break;
     } catch (error) {
       const kind = classifyFailure(error);
-      const reason = `${(error as Error).name ?? 'Error'}: ${(error as Error).message}`.slice(0, 1000);
+      const reason = failureReason(error);
       if (kind === 'permanent' || (kind === 'unexpected' && attempt + 1 >= maxUnexpected)) {
         await sendToDeadLetter(topic, partition, message, `handler failed (${kind}, attempt ${attempt + 1}): ${reason}`, deps);
         return 'dead-lettered';
@@ -77,7 +77,8 @@ async function process(topic: TopicDefinition, partition: number, message: Kafka
   return 'handled';
 }
 
-async function sendToDeadLetter(topic: TopicDefinition, partition: number, message: KafkaMessage, reason: string, deps: ProcessorDeps): Promise<void> {
+/** Sends the message, bytes unchanged, to the topic's DLQ with the contract headers; retried until the broker takes it. */
+export async function sendToDeadLetter(topic: TopicDefinition, partition: number, message: KafkaMessage, reason: string, deps: Omit<ProcessorDeps, 'handle'>): Promise<void> {
   deps.log('warn', `dead-lettering message: ${reason}`, { topic: topic.name, partition, offset: message.offset });
   const letter: DeadLetter = {
     topic: deadLetterTopic(topic.name),
@@ -97,7 +98,7 @@ async function sendToDeadLetter(topic: TopicDefinition, partition: number, messa
 }
 
 /** Retries an infrastructure call until it succeeds or the consumer stops. */
-async function retrying<T>(operation: () => Promise<T>, deps: ProcessorDeps, where: Record<string, unknown>): Promise<T> {
+export async function retrying<T>(operation: () => Promise<T>, deps: Omit<ProcessorDeps, 'handle'>, where: Record<string, unknown>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await operation();
@@ -108,4 +109,9 @@ async function retrying<T>(operation: () => Promise<T>, deps: ProcessorDeps, whe
       await deps.sleep(backoffMs(attempt));
     }
   }
+}
+
+/** The readable text of a handler failure, as it goes into `dlq-reason`. */
+export function failureReason(error: unknown): string {
+  return `${(error as Error).name ?? 'Error'}: ${(error as Error).message}`.slice(0, 1000);
 }

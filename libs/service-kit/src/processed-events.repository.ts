@@ -22,6 +22,26 @@ export class MongoProcessedEvents extends ProcessedEvents {
     return (await this.collection.countDocuments({ _id: eventId }, { limit: 1 })) > 0;
   }
 
+  override async whichProcessed(eventIds: readonly string[]): Promise<Set<string>> {
+    if (eventIds.length === 0) return new Set();
+    const docs = await this.collection.find({ _id: { $in: [...eventIds] } }, { projection: { _id: 1 } }).toArray();
+    return new Set(docs.map((d) => d._id));
+  }
+
+  override async markManyProcessed(eventIds: readonly string[], topic: string): Promise<void> {
+    if (eventIds.length === 0) return;
+    const processedAt = new Date();
+    try {
+      await this.collection.insertMany(
+        eventIds.map((_id) => ({ _id, topic, processedAt })),
+        { ordered: false },
+      );
+    } catch (error) {
+      // Unordered: every id that was not there yet is inserted; duplicates are the ones marked before.
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+
   async markProcessed(eventId: string, topic: string): Promise<void> {
     try {
       await this.collection.insertOne({ _id: eventId, topic, processedAt: new Date() });

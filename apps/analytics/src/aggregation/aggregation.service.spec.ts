@@ -9,9 +9,13 @@ import { AggregationService } from './aggregation.service';
 function fakeRepository() {
   const applied: { eventId: string; contribution: Contribution }[] = [];
   const repository = {
-    apply: async (eventId: string, contribution: Contribution) => {
-      const fresh = !applied.some((a) => a.eventId === eventId);
-      if (fresh) applied.push({ eventId, contribution });
+    applyMany: async (events: { eventId: string; contribution: Contribution }[]) => {
+      const fresh = new Set<string>();
+      for (const { eventId, contribution } of events) {
+        if (applied.some((a) => a.eventId === eventId)) continue;
+        applied.push({ eventId, contribution });
+        fresh.add(eventId);
+      }
       return fresh;
     },
   } as unknown as AggregatesRepository;

@@ -6,7 +6,7 @@ import { AnalyticsSettings } from '../analytics-settings';
 import { addCounts, emptyCounts, type Counts } from '../domain/aggregates.types';
 import { COUNTED_EVENT_TYPES, contributionOf, type CountedEvent } from '../domain/contribution.policy';
 import { planOverviewMonth } from '../domain/release.policy';
-import { AggregatesRepository } from './adapters/mongo/aggregates.repository';
+import { AggregatesRepository, type EventContribution } from './adapters/mongo/aggregates.repository';
 
 const counted = new Counter({
   name: 'analytics_events_total',
@@ -26,16 +26,27 @@ export class AggregationService {
   ) {}
 
   /** Counts one validated event (idempotent on its id). */
-  async count(event: Envelope): Promise<void> {
-    if (!COUNTED_EVENT_TYPES.has(event.type)) return;
-    const decision = contributionOf({ type: event.type, data: event.data } as CountedEvent, this.settings.positionOf);
-    if (decision.kind === 'skip') {
-      counted.inc({ type: event.type, outcome: 'skipped' });
-      this.log.debug(`not counting ${event.type} ${event.id}: ${decision.reason}`);
-      return;
+  count(event: Envelope): Promise<void> {
+    return this.countMany([event]);
+  }
+
+  /** Counts validated events, a batch at a time (idempotent on each event id). */
+  async countMany(events: readonly Envelope[]): Promise<void> {
+    const contributions: EventContribution[] = [];
+    const types = new Map<string, string>();
+    for (const event of events) {
+      if (!COUNTED_EVENT_TYPES.has(event.type)) continue;
+      const decision = contributionOf({ type: event.type, data: event.data } as CountedEvent, this.settings.positionOf);
+      if (decision.kind === 'skip') {
+        counted.inc({ type: event.type, outcome: 'skipped' });
+        this.log.debug(`not counting ${event.type} ${event.id}: ${decision.reason}`);
+        continue;
+      }
+      contributions.push({ eventId: event.id, contribution: decision.contribution });
+      types.set(event.id, event.type);
     }
-    const fresh = await this.repository.apply(event.id, decision.contribution);
-    counted.inc({ type: event.type, outcome: fresh ? 'counted' : 'duplicate' });
+    const fresh = await this.repository.applyMany(contributions);
+    for (const [eventId, type] of types) counted.inc({ type, outcome: fresh.has(eventId) ? 'counted' : 'duplicate' });
   }
 
   /** Rebuilds one month of the overview from its business-days: sums per day and the month's release plan. */

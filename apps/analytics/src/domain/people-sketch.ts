@@ -17,8 +17,9 @@ import { createHmac } from 'node:crypto';
  * collisions can only suppress more, never less. With 4,096 positions a group of
  * ten loses one person to a collision about 1 % of the time.
  *
- * Each day keeps at most STORED_POSITIONS_CAP positions: more are never needed
- * to decide a threshold k up to that cap, and a capped set is still a lower bound.
+ * A day stops taking positions once it holds STORED_POSITIONS_CAP (one batch of
+ * events may top it up to twice that): more are never needed to decide a
+ * threshold k up to the cap, and a capped set is still a lower bound.
  */
 export const SKETCH_POSITIONS = 4096;
 export const STORED_POSITIONS_CAP = 256;

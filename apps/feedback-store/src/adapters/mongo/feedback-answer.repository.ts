@@ -32,38 +32,31 @@ export class FeedbackAnswerRepository {
     return doc ? { ...answerOf(doc), correlationId: doc.correlationId } : undefined;
   }
 
+  /** The stored answers among `requestIds`, by request id (one round trip). */
+  async findByRequestIds(requestIds: readonly string[]): Promise<Map<string, StoredFeedbackAnswer>> {
+    if (requestIds.length === 0) return new Map();
+    const docs = await this.answers.find({ _id: { $in: [...requestIds] } }, { outbox: 0 }).lean();
+    return new Map(docs.map((doc) => [doc._id, { ...answerOf(doc), correlationId: doc.correlationId }]));
+  }
+
   /**
-   * Inserts the first answer to a request. `_id` is the requestId, so a second
-   * insert fails on the unique key and nothing already stored changes.
-   * Returns false when one was there already.
+   * Inserts first answers, many in one unordered bulk insert. `_id` is the
+   * requestId, so an answer already stored (a concurrent consumer, a replay)
+   * fails on the unique key and nothing stored changes. Returns the request ids
+   * that were there already. The driver's insert skips mongoose's per-document
+   * casting: the documents are built fully typed here, on the hot path.
    */
-  async insertOnce(answer: NewFeedbackAnswer): Promise<boolean> {
+  async insertMany(answers: readonly NewFeedbackAnswer[]): Promise<Set<string>> {
+    const existing = new Set<string>();
+    if (answers.length === 0) return existing;
     try {
-      await this.answers.create({
-        _id: answer.requestId,
-        businessId: answer.businessId,
-        test: answer.test,
-        conversationId: answer.conversationId,
-        userId: answer.userId,
-        representativeIds: answer.representativeIds,
-        surveyType: answer.surveyType,
-        ...(answer.score !== undefined ? { score: answer.score } : {}),
-        ...(answer.option !== undefined ? { option: answer.option } : {}),
-        ...(answer.sealedComment ? { sealedComment: sealedOf(answer.sealedComment), keyId: answer.sealedComment.keyId } : {}),
-        requestedAt: answer.requestedAt,
-        submittedAt: answer.submittedAt,
-        ...(answer.erased ? { erased: answer.erased } : {}),
-        receivedAt: answer.receivedAt,
-        sourceEventId: answer.sourceEventId,
-        correlationId: answer.correlationId,
-        outbox: [],
-        outboxPending: false,
-      });
-      return true;
+      await this.answers.collection.insertMany(answers.map(documentOf) as never[], { ordered: false });
     } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
+      if (!isDuplicateKeyError(error)) throw error;
+      const writeErrors = (error as { writeErrors?: { index: number } | { index: number }[] }).writeErrors;
+      for (const { index } of Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) existing.add(answers[index]!.requestId);
     }
+    return existing;
   }
 
   /** One page of a business's answers in `scope`, newest submission first, `limit` at a time after `after`. */
@@ -105,6 +98,30 @@ export class FeedbackAnswerRepository {
 }
 
 type AnswerDoc = Omit<FeedbackAnswerDocument, 'outbox'>;
+
+/** The stored form of a new answer, as the schema describes it (no outbox entries yet). */
+function documentOf(answer: NewFeedbackAnswer): FeedbackAnswerDocument {
+  return {
+    _id: answer.requestId,
+    businessId: answer.businessId,
+    test: answer.test,
+    conversationId: answer.conversationId,
+    userId: answer.userId,
+    representativeIds: [...answer.representativeIds],
+    surveyType: answer.surveyType,
+    ...(answer.score !== undefined ? { score: answer.score } : {}),
+    ...(answer.option !== undefined ? { option: answer.option } : {}),
+    ...(answer.sealedComment ? { sealedComment: sealedOf(answer.sealedComment), keyId: answer.sealedComment.keyId } : {}),
+    requestedAt: answer.requestedAt,
+    submittedAt: answer.submittedAt,
+    ...(answer.erased ? { erased: answer.erased } : {}),
+    receivedAt: answer.receivedAt,
+    sourceEventId: answer.sourceEventId,
+    correlationId: answer.correlationId,
+    outbox: [],
+    outboxPending: false,
+  };
+}
 
 function answerOf(doc: AnswerDoc): StoredAnswer {
   return {

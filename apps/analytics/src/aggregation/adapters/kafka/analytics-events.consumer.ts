@@ -1,11 +1,11 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { feedbackRequestsTopic, infoRequestsTopic, reportsTopic, upstreamBusinessesTopic, type BusinessProfileUpdated, type Envelope } from '@feedback/contracts';
-import { OnTopic } from '@feedback/messaging';
+import { OnTopic, OnTopicBatch } from '@feedback/messaging';
 import { AggregationService } from '../../aggregation.service';
 import { AggregatesRepository } from '../mongo/aggregates.repository';
 
-/** The events analytics counts, and the business names its dashboard shows. */
+/** The events analytics counts (a batch at a time: they are the bulk of the traffic), and the business names its dashboard shows. */
 @Controller()
 export class AnalyticsEventsConsumer {
   constructor(
@@ -13,19 +13,19 @@ export class AnalyticsEventsConsumer {
     private readonly repository: AggregatesRepository,
   ) {}
 
-  @OnTopic(feedbackRequestsTopic)
-  onFeedbackEvent(@Payload() event: Envelope): Promise<void> {
-    return this.aggregation.count(event);
+  @OnTopicBatch(feedbackRequestsTopic)
+  onFeedbackEvents(@Payload() events: Envelope[]): Promise<void> {
+    return this.aggregation.countMany(events);
   }
 
-  @OnTopic(infoRequestsTopic)
-  onInformationEvent(@Payload() event: Envelope): Promise<void> {
-    return this.aggregation.count(event);
+  @OnTopicBatch(infoRequestsTopic)
+  onInformationEvents(@Payload() events: Envelope[]): Promise<void> {
+    return this.aggregation.countMany(events);
   }
 
-  @OnTopic(reportsTopic)
-  onReportEvent(@Payload() event: Envelope): Promise<void> {
-    return this.aggregation.count(event);
+  @OnTopicBatch(reportsTopic)
+  onReportEvents(@Payload() events: Envelope[]): Promise<void> {
+    return this.aggregation.countMany(events);
   }
 
   /** Only the name is kept: the profile's users and their contacts are not analytics' business (A1). */

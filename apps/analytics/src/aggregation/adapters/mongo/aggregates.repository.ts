@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { createHash } from 'node:crypto';
-import type { Collection } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import type { Model } from 'mongoose';
 import { isDuplicateKeyError, saveLatest, type EventVersion } from '@feedback/persistence';
 import { isCounterKey, type Cell, type CounterKey, type Counts } from '../../../domain/aggregates.types';
@@ -72,6 +72,52 @@ function flattenCounters(node: unknown, prefix = '', into: Partial<Record<Counte
   return into;
 }
 
+/** Groups a batch's events by business-day, in batch order. */
+function cellBatches(events: readonly EventContribution[]): CellBatch[] {
+  const cells = new Map<string, CellBatch>();
+  for (const event of events) {
+    const { businessId, day } = event.contribution;
+    const id = cellId(businessId, day);
+    const cell = cells.get(id) ?? { id, where: { businessId, day, month: monthOf(day) }, events: [] };
+    cell.events.push(event);
+    cells.set(id, cell);
+  }
+  return [...cells.values()];
+}
+
+/**
+ * The writes that add a day's events: the union of their sketch positions (a
+ * set union, harmless to repeat), and their summed counters guarded by
+ * `pending`, which also takes their ids.
+ */
+function incrementWrites(cell: CellBatch): AnyBulkWriteOperation<BusinessDayDoc>[] {
+  const inc: Record<string, number> = {};
+  const labels: Record<string, string> = {};
+  const people = new Set<number>();
+  for (const { contribution } of cell.events) {
+    for (const key of contribution.counters) inc[`c.${key}`] = (inc[`c.${key}`] ?? 0) + 1;
+    for (const { label, by } of contribution.customLabels) {
+      inc[`custom.${labelKey(label)}`] = (inc[`custom.${labelKey(label)}`] ?? 0) + by;
+      labels[`labels.${labelKey(label)}`] = label;
+    }
+    for (const position of contribution.people) people.add(position);
+  }
+  const ids = cell.events.map((e) => e.eventId);
+  const writes: AnyBulkWriteOperation<BusinessDayDoc>[] = [];
+  if (people.size > 0) {
+    // A full day takes no more; one batch adds at most the cap, so a day never holds more than twice the cap.
+    const positions = [...people].slice(0, STORED_POSITIONS_CAP);
+    writes.push({ updateOne: { filter: { _id: cell.id, [`people.${STORED_POSITIONS_CAP - 1}`]: { $exists: false } }, update: { $addToSet: { people: { $each: positions } } } } });
+  }
+  writes.push({
+    updateOne: {
+      filter: { _id: cell.id, pending: { $nin: ids } },
+      update: { $inc: inc, ...(Object.keys(labels).length > 0 ? { $set: labels } : {}), $push: { pending: { $each: ids } } } as never,
+    },
+  });
+  return writes;
+}
+
 function toStoredDay(doc: BusinessDayDoc): StoredDay {
   const counters = flattenCounters(doc.c);
   const custom: Record<string, number> = {};
@@ -83,15 +129,29 @@ function toStoredDay(doc: BusinessDayDoc): StoredDay {
   return { cell: { businessId: doc.businessId, day: doc.day, hasData, people: doc.people ?? [] }, counts: { counters, custom } };
 }
 
+/** One counted event's contribution, keyed by the event id that makes counting it idempotent. */
+export interface EventContribution {
+  eventId: string;
+  contribution: Contribution;
+}
+
+/** The events of one business-day in a batch, merged into one update. */
+interface CellBatch {
+  id: string;
+  where: { businessId: string; day: string; month: string };
+  events: EventContribution[];
+}
+
 /**
  * The aggregates: one document per business and UTC day, updated in place.
  *
  * Counting is idempotent on the event id without keeping event ids next to the
- * counts: an event is applied with one conditional update that also pushes its
- * id onto the day's short `pending` list (a second attempt matches nothing),
- * then recorded in `applied_events`, then taken off `pending`. A crash at any
- * point is repaired by the redelivery: before the record, `pending` refuses the
- * second increment; after it, the record does.
+ * counts: a batch's events of one day are applied with one conditional update
+ * that also pushes their ids onto the day's short `pending` list (a second
+ * attempt matches nothing), then recorded in `applied_events`, then taken off
+ * `pending`. A crash at any point is repaired by the redelivery: before the
+ * record, `pending` refuses the second increment; after it, the record does.
+ * A batch costs a handful of round trips whatever its size.
  */
 @Injectable()
 export class AggregatesRepository {
@@ -102,7 +162,7 @@ export class AggregatesRepository {
     @InjectModel(BUSINESS_NAMES) private readonly names: Model<BusinessNameDoc>,
   ) {}
 
-  /** The driver's collections, typed with string ids, for the guarded single-document writes. */
+  /** The driver's collections, typed with string ids, for the guarded writes. */
   private get dayCollection() {
     return this.days.collection as unknown as Collection<BusinessDayDoc>;
   }
@@ -113,50 +173,71 @@ export class AggregatesRepository {
     return this.overview.collection as unknown as Collection<OverviewMonthDoc>;
   }
 
-  /** Adds one event's contribution, once. Returns false when the event had been counted already. */
-  async apply(eventId: string, contribution: Contribution): Promise<boolean> {
-    const id = cellId(contribution.businessId, contribution.day);
-    const month = monthOf(contribution.day);
-    const where = { businessId: contribution.businessId, day: contribution.day, month };
-    if (await this.applied.exists({ _id: eventId })) {
-      await this.finish(eventId, id, month);
-      return false;
-    }
-
-    if (contribution.people.length > 0) {
-      // A set union: repeating it is harmless, so it needs no guard.
+  /** Adds the contributions of many events, each once. Returns the ids counted now (not counted before). */
+  async applyMany(events: readonly EventContribution[]): Promise<Set<string>> {
+    const counted = new Set<string>();
+    if (events.length === 0) return counted;
+    const recorded = await this.appliedCollection.find({ _id: { $in: events.map((e) => e.eventId) } }, { projection: { _id: 1 } }).toArray();
+    const alreadyRecorded = new Set(recorded.map((r) => r._id));
+    const cells = cellBatches(events.filter((e) => !alreadyRecorded.has(e.eventId)));
+    if (cells.length > 0) {
+      const incremented = await this.pendingOf(cells.map((c) => c.id));
+      // The guarded updates below never upsert: two consumers upserting the same new day could lose an increment.
+      await this.ensureExist(this.dayCollection, cells.map((c) => ({ _id: c.id, ...c.where })));
+      const toIncrement = cells
+        .map((cell) => ({ ...cell, events: cell.events.filter((e) => !incremented.get(cell.id)?.has(e.eventId)) }))
+        .filter((cell) => cell.events.length > 0);
+      if (toIncrement.length > 0) await this.dayCollection.bulkWrite(toIncrement.flatMap(incrementWrites), { ordered: false });
+      // Every id must now be pending on its day. One that is not met a guard held by a concurrent
+      // redelivery of another event of its group: it is applied again on its own.
+      const pendingAfter = await this.pendingOf(toIncrement.map((c) => c.id));
+      for (const cell of toIncrement) {
+        for (const event of cell.events) {
+          if (pendingAfter.get(cell.id)?.has(event.eventId)) counted.add(event.eventId);
+          else if ((await this.applyMany([event])).has(event.eventId)) counted.add(event.eventId);
+        }
+      }
       await this.ignoringDuplicate(
-        this.dayCollection.updateOne(
-          { _id: id, [`people.${STORED_POSITIONS_CAP - 1}`]: { $exists: false } },
-          { $addToSet: { people: { $each: contribution.people } }, $set: where },
-          { upsert: true },
+        this.appliedCollection.insertMany(
+          cells.flatMap((c) => c.events.map((e) => ({ _id: e.eventId, cell: c.id, appliedAt: new Date() }))),
+          { ordered: false },
         ),
       );
     }
-
-    const inc: Record<string, number> = {};
-    for (const key of contribution.counters) inc[`c.${key}`] = (inc[`c.${key}`] ?? 0) + 1;
-    const labels: Record<string, string> = {};
-    for (const { label, by } of contribution.customLabels) {
-      inc[`custom.${labelKey(label)}`] = (inc[`custom.${labelKey(label)}`] ?? 0) + by;
-      labels[`labels.${labelKey(label)}`] = label;
-    }
-    await this.ignoringDuplicate(
-      this.dayCollection.updateOne(
-        { _id: id, pending: { $ne: eventId } },
-        { $inc: inc, $set: { ...where, ...labels }, $push: { pending: eventId } },
-        { upsert: true },
-      ),
-    );
-
-    await this.ignoringDuplicate(this.appliedCollection.insertOne({ _id: eventId, cell: id, appliedAt: new Date() }));
-    await this.finish(eventId, id, month);
-    return true;
+    await this.finish(cellBatches(events));
+    return counted;
   }
 
-  private async finish(eventId: string, id: string, month: string): Promise<void> {
-    await this.dayCollection.updateOne({ _id: id }, { $pull: { pending: eventId } });
-    await this.overviewCollection.updateOne({ _id: month }, { $inc: { version: 1 }, $set: { dirty: true } }, { upsert: true });
+  /** Takes the recorded events off their days' `pending`, and marks their overview months for a rebuild. */
+  private async finish(cells: CellBatch[]): Promise<void> {
+    await this.dayCollection.bulkWrite(
+      cells.map((c) => ({ updateOne: { filter: { _id: c.id }, update: { $pull: { pending: { $in: c.events.map((e) => e.eventId) } } } } })),
+      { ordered: false },
+    );
+    const months = [...new Set(cells.map((c) => c.where.month))];
+    await this.ensureExist(this.overviewCollection, months.map((month) => ({ _id: month, version: 0, dirty: true })));
+    await this.overviewCollection.bulkWrite(
+      months.map((month) => ({ updateOne: { filter: { _id: month }, update: { $inc: { version: 1 }, $set: { dirty: true } } } })),
+      { ordered: false },
+    );
+  }
+
+  /** The event ids each day holds in `pending` (incremented, not yet recorded). */
+  private async pendingOf(cellIds: string[]): Promise<Map<string, Set<string>>> {
+    if (cellIds.length === 0) return new Map();
+    const docs = await this.dayCollection.find({ _id: { $in: cellIds } }, { projection: { pending: 1 } }).toArray();
+    return new Map(docs.map((d) => [d._id, new Set(d.pending ?? [])]));
+  }
+
+  /** Inserts the documents that are missing; existing ones are left as they are. */
+  private async ensureExist<T extends { _id: string }>(collection: Collection<T>, docs: T[]): Promise<void> {
+    if (docs.length === 0) return;
+    await this.ignoringDuplicate(
+      collection.bulkWrite(
+        docs.map(({ _id, ...fields }) => ({ updateOne: { filter: { _id } as never, update: { $setOnInsert: fields } as never, upsert: true } })),
+        { ordered: false },
+      ),
+    );
   }
 
   /** Duplicate key = the guarded write found its work already done. */

@@ -17,7 +17,7 @@ export const businessDaySchema = new Schema(
     /** Custom-survey counts by label hash; `labels` maps each hash to its label. */
     custom: { type: Schema.Types.Mixed },
     labels: { type: Schema.Types.Mixed },
-    /** People-sketch positions (people-sketch.ts), at most STORED_POSITIONS_CAP. */
+    /** People-sketch positions (people-sketch.ts), capped near STORED_POSITIONS_CAP. */
     people: { type: [Number], default: undefined },
     /** Ids of events being applied right now: the guard that makes a retried write count once. */
     pending: { type: [String], default: undefined },

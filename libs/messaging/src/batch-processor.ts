@@ -1,0 +1,107 @@
+import type { KafkaMessage } from 'kafkajs';
+import { decodeEvent, type Envelope, type TopicDefinition } from '@feedback/contracts';
+import { backoffMs, classifyFailure, PermanentEventError } from './failures';
+import { failureReason, processMessage, retrying, sendToDeadLetter, type ProcessorDeps } from './message-processor';
+
+/** What a batch handler says about the events it was given: the ones it refuses for good. */
+export interface BatchResult {
+  /** Events that can never succeed (as a PermanentEventError would say): dead-lettered, not retried. */
+  rejected?: { eventId: string; error: Error }[];
+}
+
+/** Calls the service's batch handler; resolves when the effects of every event not rejected are stored. */
+export type BatchHandle = (topic: TopicDefinition, envelopes: Envelope[]) => Promise<BatchResult | void>;
+
+export interface BatchProcessorDeps extends Omit<ProcessorDeps, 'handle'> {
+  handleBatch: BatchHandle;
+}
+
+export type BatchOutcome = 'done' | 'interrupted';
+
+interface Fresh {
+  message: KafkaMessage;
+  envelope: Envelope;
+}
+
+/**
+ * The life of a run of consecutive messages of one partition, for hot topics
+ * whose handler works on many events at once (bulk writes, one round trip for
+ * many events). The guarantees are those of `processMessage`, per event:
+ * invalid messages are dead-lettered, unknown types skipped, events already
+ * processed (or repeated inside the run) skipped, transient failures retried
+ * without limit. When the handler fails on the batch for any other reason, the
+ * run falls back to one event at a time, so one bad event is dead-lettered
+ * alone and the others are stored.
+ *
+ * `done`: every message is accounted for, the offsets may be committed.
+ * `interrupted`: the consumer is stopping; nothing of the run may be committed.
+ */
+export async function processBatch(topic: TopicDefinition, partition: number, messages: readonly KafkaMessage[], deps: BatchProcessorDeps): Promise<BatchOutcome> {
+  const where = { topic: topic.name, partition, offset: messages[0]?.offset };
+  const candidates: Fresh[] = [];
+  for (const message of messages) {
+    const decoded = decodeEvent(topic, message.value);
+    if (decoded.outcome === 'invalid') {
+      await sendToDeadLetter(topic, partition, message, decoded.reason, deps);
+      deps.onOutcome?.('dead-lettered', topic.name);
+    } else if (decoded.outcome === 'unknown-type') {
+      deps.log('info', `skipping unknown event type ${decoded.envelope.type}`, { ...where, offset: message.offset });
+      deps.onOutcome?.('skipped', topic.name);
+    } else candidates.push({ message, envelope: decoded.envelope });
+  }
+  if (candidates.length === 0) return 'done';
+
+  const processed = await retrying(() => deps.processed.whichProcessed(candidates.map((c) => c.envelope.id)), deps, where);
+  const seen = new Set<string>();
+  const fresh = candidates.filter(({ envelope }) => {
+    const duplicate = processed.has(envelope.id) || seen.has(envelope.id);
+    seen.add(envelope.id);
+    if (duplicate) deps.onOutcome?.('duplicate', topic.name);
+    return !duplicate;
+  });
+  if (fresh.length === 0) return 'done';
+
+  let result: BatchResult | void;
+  for (let attempt = 0; ; attempt++) {
+    if (!deps.isRunning()) return 'interrupted';
+    try {
+      result = await deps.handleBatch(topic, fresh.map((f) => f.envelope));
+      break;
+    } catch (error) {
+      if (classifyFailure(error) !== 'transient') {
+        deps.log('warn', `batch handler failed, processing the ${fresh.length} events one by one`, { ...where, reason: failureReason(error) });
+        return oneByOne(topic, partition, fresh, deps);
+      }
+      deps.log('warn', 'batch handler failed (transient), retrying', { ...where, attempt: attempt + 1, reason: failureReason(error) });
+      await deps.heartbeat?.().catch(() => undefined);
+      await deps.sleep(backoffMs(attempt));
+    }
+  }
+
+  const rejected = new Map((result?.rejected ?? []).map((r) => [r.eventId, r.error]));
+  for (const { message, envelope } of fresh) {
+    const error = rejected.get(envelope.id);
+    if (!error) continue;
+    await sendToDeadLetter(topic, partition, message, `handler failed (permanent, attempt 1): ${failureReason(error)}`, deps);
+    deps.onOutcome?.('dead-lettered', topic.name);
+  }
+  const handled = fresh.filter((f) => !rejected.has(f.envelope.id)).map((f) => f.envelope.id);
+  await retrying(() => deps.processed.markManyProcessed(handled, topic.name), deps, where);
+  for (let i = 0; i < handled.length; i++) deps.onOutcome?.('handled', topic.name);
+  return 'done';
+}
+
+/** The slow, precise path: each event alone through `processMessage`, with its retry limit and dead-lettering. */
+async function oneByOne(topic: TopicDefinition, partition: number, fresh: Fresh[], deps: BatchProcessorDeps): Promise<BatchOutcome> {
+  const single: ProcessorDeps = {
+    ...deps,
+    handle: async (t, envelope) => {
+      const refusal = (await deps.handleBatch(t, [envelope]))?.rejected?.[0];
+      if (refusal) throw refusal.error instanceof PermanentEventError ? refusal.error : new PermanentEventError(refusal.error.message);
+    },
+  };
+  for (const { message } of fresh) {
+    if ((await processMessage(topic, partition, message, single)) === 'interrupted') return 'interrupted';
+  }
+  return 'done';
+}
