@@ -224,6 +224,39 @@ describe('notifications: information request emails', () => {
     expect(JSON.parse(failed!.value!.toString())).toMatchObject({ type: 'EmailFailed', data: { notificationId: item.notificationId, reason: 'recipient unknown' } });
   });
 
+  it('holds an email whose recipient profile arrives after the request, and sends it once the profile is there', async () => {
+    const { owner, businessId } = await world({ reviewerLanguage: 'en', ownerLanguage: 'en' });
+    const late = { userId: unique('late-reviewer'), email: address('late') };
+    const requestId = unique('ir');
+    await publish(INFO, [
+      {
+        key: requestId,
+        value: JSON.stringify(
+          informationEvent('InformationRequested', {
+            requestId,
+            businessId,
+            reviewId: unique('review'),
+            reviewerId: late.userId,
+            requestedBy: owner.userId,
+            requestedAt: new Date().toISOString(),
+            expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+          }),
+        ),
+      },
+    ]);
+    // The request is consumed first; its recipient's profile comes a little later, on its own topic.
+    await eventually('the email waiting for its recipient', () =>
+      withDatabase('notifications', async (db) => ((await db.collection('deliveries').findOne({ userId: late.userId, status: 'waiting' })) ? true : undefined)),
+    );
+    await publish(USERS, [{ key: late.userId, value: JSON.stringify(envelope('UserProfileUpdated', { userId: late.userId, email: late.email, preferredLanguage: 'fr', displayName: 'Léa' })) }]);
+
+    const mails = await mailTo(late.email);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.headers['content-language']).toBe('fr');
+    const item = await eventually('the sent delivery in the log', async () => (await deliveryLog({ recipient: late.email })).body.items.find((i) => i.status === 'sent'));
+    expect(item).toMatchObject({ userId: late.userId, kind: 'information-request', attempts: 1 });
+  });
+
   it('emails a feedback request with the survey link and the business privacy policy', async () => {
     const { reviewer, owner, businessId, businessName } = await world({ reviewerLanguage: 'es-MX', ownerLanguage: 'en' });
     const requestId = unique('fr');

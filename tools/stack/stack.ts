@@ -67,7 +67,7 @@ export function testProfile(repoRoot: string, offset = Number(process.env.E2E_PO
     mongoBackend: 'memory',
     ports: { kafka: at(19092), kafkaController: at(19093), mongo: at(28017), smtp: at(11025), mailWeb: at(11080) },
     servicePorts: { requests: at(13001), 'feedback-store': at(13002), reporting: at(13003), analytics: at(13004), notifications: at(13005) },
-    serviceEnv: { MONGO_DB_PREFIX: 'e2e_', NODE_ENV: 'test', LOG_LEVEL: 'info', EXPIRY_SWEEP_INTERVAL: 'PT1S' },
+    serviceEnv: { MONGO_DB_PREFIX: 'e2e_', NODE_ENV: 'test', LOG_LEVEL: 'info', EXPIRY_SWEEP_INTERVAL: 'PT1S', EMAIL_PROFILE_WAIT: 'PT15S' },
   };
 }
 

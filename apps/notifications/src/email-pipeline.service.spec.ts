@@ -12,21 +12,33 @@ import type { ContactRepository } from './adapters/mongo/contact.repository';
 import type { DeliveryDraft, DeliveryRepository, DeliveryState } from './adapters/mongo/delivery.repository';
 import { deliveryEventId } from './domain/delivery.policy';
 import type { DeliveryResult } from './domain/delivery.types';
+import type { EmailIntent } from './domain/email.types';
 import { EmailPipeline, type LinkSettings } from './email-pipeline.service';
 
 const LINK_KEY = 'test-link-key-0123456789abcdef0123456789';
 
 /** The delivery records, in memory, with the same claim/conclude rules as the Mongo repository. */
 class MemoryDeliveries {
-  readonly records = new Map<string, DeliveryState & { draft: DeliveryDraft; reason?: string; outbox: OutboxEntry[] }>();
+  readonly records = new Map<string, DeliveryState & { draft: DeliveryDraft; reason?: string; outbox: OutboxEntry[]; intent?: EmailIntent; retryAt?: Date }>();
   failNextConclude = false;
 
   async findState(id: string) {
     return this.records.get(id);
   }
+  async park(draft: DeliveryDraft, intent: EmailIntent, wait: { since: Date; retryAt: Date }) {
+    const record = this.records.get(draft.notificationId);
+    if (record && record.status !== 'waiting') return false;
+    this.records.set(draft.notificationId, { status: 'waiting', attempts: 0, outboxPending: false, draft, outbox: [], waitingSince: wait.since, waits: (record?.waits ?? 0) + 1, intent, retryAt: wait.retryAt });
+    return true;
+  }
+  async takeDueWaiting(now: Date, limit: number, leaseMs: number) {
+    const due = [...this.records.values()].filter((r) => r.status === 'waiting' && r.retryAt! <= now).slice(0, limit);
+    for (const record of due) record.retryAt = new Date(now.getTime() + leaseMs);
+    return due.map((r) => r.intent!);
+  }
   async claim(draft: DeliveryDraft) {
     const record = this.records.get(draft.notificationId);
-    if (record && record.status !== 'sending') return false;
+    if (record && record.status !== 'sending' && record.status !== 'waiting') return false;
     this.records.set(draft.notificationId, { status: 'sending', attempts: record?.attempts ?? 0, outboxPending: false, draft, outbox: [] });
     return true;
   }
@@ -39,7 +51,7 @@ class MemoryDeliveries {
       throw Object.assign(new Error('store down'), { name: 'MongoNetworkError' });
     }
     const record = this.records.get(draft.notificationId);
-    if (record && record.status !== 'sending') return false;
+    if (record && record.status !== 'sending' && record.status !== 'waiting') return false;
     this.records.set(draft.notificationId, {
       status: result.sent ? 'sent' : 'failed',
       attempts: result.attempts,
@@ -63,10 +75,12 @@ class FakeSender extends MailSender {
   async verify() {}
 }
 
-function setup() {
+function setup(maxWaitMs = 0) {
+  const people = new Set(['reviewer-1']);
   const contacts = {
+    known: people,
     findByUserId: async (userId: string) =>
-      userId === 'reviewer-1' ? { userId, email: 'reviewer@example.com', preferredLanguage: 'nl-BE', displayName: 'Ann', asOf: new Date(), sourceEventId: 'e' } : undefined,
+      people.has(userId) ? { userId, email: `${userId}@example.com`.replace('reviewer-1@', 'reviewer@'), preferredLanguage: 'nl-BE', displayName: 'Ann', asOf: new Date(), sourceEventId: 'e' } : undefined,
   };
   const users: Record<string, { email: string; preferredLanguage: string }> = {
     'owner-1': { email: 'owner@shop.example', preferredLanguage: 'de-AT' },
@@ -90,8 +104,9 @@ function setup() {
     publisher,
     relay as unknown as OutboxRelay,
     links,
+    { maxWaitMs },
   );
-  return { pipeline, deliveries, sender, relay };
+  return { pipeline, deliveries, sender, relay, people };
 }
 
 const inThreeDays = () => new Date(Date.now() + 72 * 3_600_000).toISOString();
@@ -151,6 +166,39 @@ describe('EmailPipeline', () => {
     expect(record).toMatchObject({ status: 'failed', reason: 'recipient unknown', attempts: 1 });
     const announced = JSON.parse(record.outbox[0]!.value) as Envelope;
     expect(announced).toMatchObject({ id: deliveryEventId(id, 'EmailFailed'), type: 'EmailFailed', data: { reason: 'recipient unknown', language: 'en' } });
+  });
+
+  it('parks an email whose recipient is not known yet, and sends it once the profile has arrived', async () => {
+    const { pipeline, deliveries, sender, people } = setup(60_000);
+    const event = envelope('InformationRequested', { ...ref, reviewerId: 'late-1', expiresAt: inThreeDays() });
+    const start = Date.now();
+    await pipeline.handle(infoRequestsTopic, event);
+    expect(sender.sent).toEqual([]);
+    const [id, parked] = [...deliveries.records.entries()][0]!;
+    expect(parked).toMatchObject({ status: 'waiting', waits: 1, outbox: [] });
+    expect(parked.retryAt!.getTime() - start).toBeGreaterThanOrEqual(1000);
+
+    // Not due yet: nothing is tried. Due, still unknown: parked again, later.
+    expect(await pipeline.retryWaiting(new Date(start))).toBe(0);
+    await pipeline.retryWaiting(new Date(start + 1500));
+    expect(deliveries.records.get(id)).toMatchObject({ status: 'waiting', waits: 2 });
+
+    people.add('late-1');
+    await pipeline.retryWaiting(new Date(start + 10_000));
+    expect(sender.sent.map((email) => [email.to, email.notificationId])).toEqual([['late-1@example.com', id]]);
+    expect(deliveries.records.get(id)).toMatchObject({ status: 'sent', attempts: 1 });
+    // The triggering event delivered again finds the email final.
+    await pipeline.handle(infoRequestsTopic, event);
+    expect(sender.sent).toHaveLength(1);
+  });
+
+  it('gives a waiting email up as failed (recipient unknown) once the wait is over', async () => {
+    const { pipeline, deliveries, sender } = setup(5_000);
+    await pipeline.handle(infoRequestsTopic, envelope('InformationRequested', { ...ref, reviewerId: 'nobody', expiresAt: inThreeDays() }));
+    const [id] = [...deliveries.records.keys()];
+    await pipeline.retryWaiting(new Date(Date.now() + 60_000));
+    expect(sender.sent).toEqual([]);
+    expect(deliveries.records.get(id!)).toMatchObject({ status: 'failed', reason: 'recipient unknown' });
   });
 
   it('retries a transient SMTP failure and counts the attempts', async () => {

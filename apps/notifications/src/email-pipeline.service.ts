@@ -2,15 +2,15 @@ import { Injectable, Logger } from '@nestjs/common';
 import { signRespondentLink, type LinkPurpose } from '@feedback/auth';
 import { notificationsTopic, type Envelope, type TopicDefinition } from '@feedback/contracts';
 import { resolveLanguage } from '@feedback/i18n';
-import { EventPublisher, TransientEventError } from '@feedback/messaging';
+import { classifyFailure, EventPublisher, TransientEventError } from '@feedback/messaging';
 import { OutboxRelay, outboxEntry } from '@feedback/service-kit';
 import { EmailRenderer } from './adapters/mail/email.renderer';
 import { MailSender } from './adapters/mail/mail.sender';
 import { BusinessRepository, type BusinessProfile } from './adapters/mongo/business.repository';
 import { ContactRepository } from './adapters/mongo/contact.repository';
 import { DELIVERIES, DeliveryRepository, type DeliveryDraft } from './adapters/mongo/delivery.repository';
-import { attemptDelivery, deliveryEventId } from './domain/delivery.policy';
-import type { DeliveryResult } from './domain/delivery.types';
+import { attemptDelivery, deliveryEventId, profileWait } from './domain/delivery.policy';
+import { FINAL_STATUSES, type DeliveryResult } from './domain/delivery.types';
 import { checkDeliverable, planEmails } from './domain/email.policy';
 import type { EmailIntent, LinkRequest, Recipient } from './domain/email.types';
 
@@ -21,12 +21,20 @@ export abstract class LinkSettings {
   abstract readonly linkKey: string;
 }
 
+/** How long an email waits for a profile that is not known yet (EMAIL_PROFILE_WAIT). */
+export abstract class WaitingSettings {
+  abstract readonly maxWaitMs: number;
+}
+
 /** The page each kind of respondent link opens. */
 const LINK_PAGES: Record<LinkPurpose, { base: keyof Omit<LinkSettings, 'linkKey'>; path: string }> = {
   'information-request': { base: 'publicBaseUrl', path: 'respond' },
   'feedback-request': { base: 'publicBaseUrl', path: 'respond' },
   documentation: { base: 'documentationBaseUrl', path: 'documentation' },
 };
+
+/** Emails in flight at once: a little above the SMTP pool's connections, so rendering and store round trips fill the gaps. */
+const EMAIL_CONCURRENCY = 8;
 
 interface ResolvedRecipient {
   email: string;
@@ -60,16 +68,42 @@ export class EmailPipeline {
     private readonly publisher: EventPublisher,
     private readonly relay: OutboxRelay,
     private readonly links: LinkSettings,
+    private readonly waiting: WaitingSettings,
   ) {}
 
   /** Sends every email `event` calls for; resolves once their outcomes are stored. */
-  async handle(topic: TopicDefinition, event: Envelope): Promise<void> {
-    for (const intent of planEmails(topic.name, event)) await this.deliver(intent);
+  handle(topic: TopicDefinition, event: Envelope): Promise<void> {
+    return this.handleMany(topic, [event]);
   }
 
-  private async deliver(intent: EmailIntent): Promise<void> {
+  /**
+   * Sends every email a batch of events calls for, EMAIL_CONCURRENCY at a time
+   * (the SMTP pool's connections and the store's round trips overlap; emails
+   * are independent of each other). Resolves once every outcome is stored.
+   * When some fail, the batch fails as a whole: transient if any failure was
+   * (the mail server or the store is down: the consumer retries the batch and
+   * the emails already final are not sent again), otherwise with the first error.
+   */
+  async handleMany(topic: TopicDefinition, events: readonly Envelope[]): Promise<void> {
+    await this.deliverAll(events.flatMap((event) => planEmails(topic.name, event)));
+  }
+
+  private async deliverAll(intents: readonly EmailIntent[], now?: Date): Promise<void> {
+    const failures: unknown[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < intents.length) {
+        const intent = intents[next++]!;
+        await this.deliver(intent, now ?? new Date()).catch((error: unknown) => void failures.push(error));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(EMAIL_CONCURRENCY, intents.length) }, worker));
+    if (failures.length > 0) throw failures.find((f) => classifyFailure(f) === 'transient') ?? failures[0];
+  }
+
+  private async deliver(intent: EmailIntent, now: Date): Promise<void> {
     const state = await this.deliveries.findState(intent.notificationId);
-    if (state && state.status !== 'sending') {
+    if (state && (FINAL_STATUSES as readonly string[]).includes(state.status)) {
       // Already sent or failed: a redelivery. Only make sure its event got out.
       if (state.outboxPending) await this.relay.flush(DELIVERIES, intent.notificationId);
       return;
@@ -86,9 +120,17 @@ export class EmailPipeline {
       trigger: intent.trigger,
       recipient: recipient?.email,
     };
-    const now = new Date();
     const check = checkDeliverable(intent, { recipient: !!recipient, business: !!business }, now);
-    if (!check.ok) return this.conclude(draft, { sent: false, attempts: 1, reason: check.reason });
+    if (!check.ok) {
+      if (check.reason !== 'link expired before delivery') {
+        const wait = profileWait(state?.waitingSince, state?.waits ?? 0, now, this.waiting.maxWaitMs);
+        if (wait.wait) {
+          await this.deliveries.park(draft, intent, wait, now);
+          return;
+        }
+      }
+      return this.conclude(draft, { sent: false, attempts: 1, reason: check.reason });
+    }
 
     const rendered = this.renderer.render({
       kind: intent.kind,
@@ -115,6 +157,16 @@ export class EmailPipeline {
     }
     await this.conclude(draft, result);
     this.sentNotRecorded.delete(intent.notificationId);
+  }
+
+  /**
+   * Tries again the emails that wait for a profile and are due (the job calls
+   * this every second or so). Each is leased to this instance while it is tried.
+   */
+  async retryWaiting(now = new Date()): Promise<number> {
+    const intents = await this.deliveries.takeDueWaiting(now, 100, 60_000);
+    await this.deliverAll(intents, now);
+    return intents.length;
   }
 
   private async conclude(draft: DeliveryDraft, result: DeliveryResult): Promise<void> {

@@ -14,7 +14,8 @@ import { RecipientHasher } from './adapters/mongo/recipient-hash';
 import { BusinessesModule } from './businesses.module';
 import type { NotificationsConfig } from './config';
 import { ContactsModule } from './contacts.module';
-import { EmailPipeline, LinkSettings } from './email-pipeline.service';
+import { EmailPipeline, LinkSettings, WaitingSettings } from './email-pipeline.service';
+import { WaitingEmailsJob } from './adapters/jobs/waiting-emails.job';
 
 /** The email pipeline (render, send, record, announce) and the delivery log. */
 @Module({})
@@ -40,11 +41,13 @@ export class EmailsModule implements OnModuleInit {
         { provide: MailSettings, useValue: mail },
         { provide: MailSender, useClass: SmtpMailSender },
         { provide: LinkSettings, useValue: links },
+        { provide: WaitingSettings, useValue: { maxWaitMs: config.EMAIL_PROFILE_WAIT } satisfies WaitingSettings },
         // Loaded and compiled once at boot: a broken template stops the service instead of an email.
         { provide: EmailRenderer, useFactory: () => EmailRenderer.fromDisk() },
         { provide: RecipientHasher, useValue: new RecipientHasher(config.PII_ENCRYPTION_KEYS) },
         DeliveryRepository,
         EmailPipeline,
+        WaitingEmailsJob,
       ],
     };
   }

@@ -1,4 +1,4 @@
-import { attemptDelivery, classifySendFailure, deliveryEventId, deterministicUuid, MAX_SEND_ATTEMPTS, redactAddresses, retryDelayMs } from './delivery.policy';
+import { attemptDelivery, classifySendFailure, deliveryEventId, deterministicUuid, MAX_SEND_ATTEMPTS, profileWait, redactAddresses, retryDelayMs } from './delivery.policy';
 
 describe('deterministicUuid', () => {
   it('is RFC 9562 version 5 (matches the reference vector for www.example.com in the DNS namespace)', () => {
@@ -96,5 +96,23 @@ describe('attemptDelivery', () => {
     const result = await attemptDelivery(failing([{ responseCode: 550, response: '550 mailbox unavailable' }]), sleep);
     expect(result).toEqual({ sent: false, attempts: 1, reason: 'SMTP 550: 550 mailbox unavailable' });
     expect(waits).toEqual([]);
+  });
+});
+
+describe('profileWait', () => {
+  const t0 = new Date('2026-11-24T10:00:00.000Z');
+  const at = (ms: number) => new Date(t0.getTime() + ms);
+
+  it('waits 1 s, 2 s, 4 s… up to 30 s between tries, counted from the first wait', () => {
+    expect(profileWait(undefined, 0, t0, 600_000)).toEqual({ wait: true, since: t0, retryAt: at(1000) });
+    expect(profileWait(t0, 1, at(1000), 600_000)).toEqual({ wait: true, since: t0, retryAt: at(3000) });
+    expect(profileWait(t0, 2, at(3000), 600_000)).toEqual({ wait: true, since: t0, retryAt: at(7000) });
+    expect(profileWait(t0, 9, at(100_000), 600_000)).toEqual({ wait: true, since: t0, retryAt: at(130_000) });
+  });
+
+  it('never retries after the wait is over, and gives up once it is', () => {
+    expect(profileWait(t0, 3, at(9_500), 10_000)).toEqual({ wait: true, since: t0, retryAt: at(10_000) });
+    expect(profileWait(t0, 4, at(10_000), 10_000)).toEqual({ wait: false });
+    expect(profileWait(undefined, 0, t0, 0)).toEqual({ wait: false });
   });
 });

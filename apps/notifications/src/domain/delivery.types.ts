@@ -1,7 +1,10 @@
 import type { EmailKind } from './email.types';
 
-/** `sending`: claimed, attempts under way; `sent` and `failed` are final. */
-export type DeliveryStatus = 'sending' | 'sent' | 'failed';
+/**
+ * `waiting`: the recipient's or the business's profile is not known yet (see
+ * profileWait); `sending`: claimed, attempts under way; `sent` and `failed` are final.
+ */
+export type DeliveryStatus = 'waiting' | 'sending' | 'sent' | 'failed';
 
 /** Final statuses: the only ones the delivery log lists and the only ones events are emitted for. */
 export const FINAL_STATUSES = ['sent', 'failed'] as const;

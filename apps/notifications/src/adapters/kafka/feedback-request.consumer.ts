@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { feedbackRequestsTopic, type Envelope } from '@feedback/contracts';
-import { OnTopic } from '@feedback/messaging';
+import { OnTopicBatch } from '@feedback/messaging';
 import { EmailPipeline } from '../../email-pipeline.service';
 
 /** A feedback request becomes an email to the person asked (F11: with the business's privacy policy). */
@@ -9,8 +9,8 @@ import { EmailPipeline } from '../../email-pipeline.service';
 export class FeedbackRequestConsumer {
   constructor(private readonly emails: EmailPipeline) {}
 
-  @OnTopic(feedbackRequestsTopic)
-  async onFeedbackRequestEvent(@Payload() event: Envelope): Promise<void> {
-    await this.emails.handle(feedbackRequestsTopic, event);
+  @OnTopicBatch(feedbackRequestsTopic)
+  async onFeedbackRequestEvents(@Payload() events: Envelope[]): Promise<void> {
+    await this.emails.handleMany(feedbackRequestsTopic, events);
   }
 }

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { infoRequestsTopic, type Envelope } from '@feedback/contracts';
-import { OnTopic } from '@feedback/messaging';
+import { OnTopicBatch } from '@feedback/messaging';
 import { EmailPipeline } from '../../email-pipeline.service';
 
 /** Information requests and their outcomes become emails (I3, I6, I8). */
@@ -9,8 +9,8 @@ import { EmailPipeline } from '../../email-pipeline.service';
 export class InfoRequestConsumer {
   constructor(private readonly emails: EmailPipeline) {}
 
-  @OnTopic(infoRequestsTopic)
-  async onInfoRequestEvent(@Payload() event: Envelope): Promise<void> {
-    await this.emails.handle(infoRequestsTopic, event);
+  @OnTopicBatch(infoRequestsTopic)
+  async onInfoRequestEvents(@Payload() events: Envelope[]): Promise<void> {
+    await this.emails.handleMany(infoRequestsTopic, events);
   }
 }

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { reportsTopic, type Envelope } from '@feedback/contracts';
-import { OnTopic } from '@feedback/messaging';
+import { OnTopicBatch } from '@feedback/messaging';
 import { EmailPipeline } from '../../email-pipeline.service';
 
 /** Review reports become emails: the reviewer's documentation request (R3) and the decision to the reporter (R5). */
@@ -9,8 +9,8 @@ import { EmailPipeline } from '../../email-pipeline.service';
 export class ReportConsumer {
   constructor(private readonly emails: EmailPipeline) {}
 
-  @OnTopic(reportsTopic)
-  async onReportEvent(@Payload() event: Envelope): Promise<void> {
-    await this.emails.handle(reportsTopic, event);
+  @OnTopicBatch(reportsTopic)
+  async onReportEvents(@Payload() events: Envelope[]): Promise<void> {
+    await this.emails.handleMany(reportsTopic, events);
   }
 }

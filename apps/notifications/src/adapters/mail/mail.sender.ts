@@ -38,7 +38,7 @@ export class SmtpMailSender extends MailSender implements OnApplicationShutdown 
     this.transporter = createTransport({
       pool: true,
       url: settings.smtpUrl,
-      maxConnections: 3,
+      maxConnections: 5,
       connectionTimeout: 4000,
       greetingTimeout: 4000,
       socketTimeout: 10_000,

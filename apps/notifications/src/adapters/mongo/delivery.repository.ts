@@ -6,7 +6,7 @@ import { isDuplicateKeyError } from '@feedback/persistence';
 import { KeyRing } from '@feedback/pii';
 import { appendToOutbox, type OutboxEntry } from '@feedback/service-kit';
 import { FINAL_STATUSES, type DeliveryLogEntry, type DeliveryResult, type DeliveryStatus, type FinalStatus } from '../../domain/delivery.types';
-import type { EmailKind } from '../../domain/email.types';
+import type { EmailIntent, EmailKind } from '../../domain/email.types';
 import { DeliveryDocument } from './delivery.schema';
 import { RecipientHasher } from './recipient-hash';
 
@@ -28,6 +28,9 @@ export interface DeliveryState {
   status: DeliveryStatus;
   attempts: number;
   outboxPending: boolean;
+  /** While waiting for a profile: since when, and how many tries so far. */
+  waitingSince?: Date;
+  waits?: number;
 }
 
 export interface DeliveryLogQuery {
@@ -38,6 +41,8 @@ export interface DeliveryLogQuery {
 }
 
 const sealContext = (notificationId: string) => `delivery:${notificationId}`;
+/** What a waiting email keeps only while it waits. */
+const WAITING_FIELDS = { waitingIntent: '', retryAt: '' } as const;
 const notFinal = (notificationId: string) => ({ _id: notificationId, status: { $nin: [...FINAL_STATUSES] } });
 
 @Injectable()
@@ -49,8 +54,54 @@ export class DeliveryRepository {
   ) {}
 
   async findState(notificationId: string): Promise<DeliveryState | undefined> {
-    const doc = await this.deliveries.findById(notificationId, { status: 1, attempts: 1, outboxPending: 1 }).lean();
-    return doc ? { status: doc.status, attempts: doc.attempts ?? 0, outboxPending: doc.outboxPending ?? false } : undefined;
+    const doc = await this.deliveries.findById(notificationId, { status: 1, attempts: 1, outboxPending: 1, waitingSince: 1, waits: 1 }).lean();
+    if (!doc) return undefined;
+    return {
+      status: doc.status,
+      attempts: doc.attempts ?? 0,
+      outboxPending: doc.outboxPending ?? false,
+      ...(doc.waitingSince ? { waitingSince: doc.waitingSince, waits: doc.waits ?? 0 } : {}),
+    };
+  }
+
+  /**
+   * Parks an email until `retryAt` because its recipient or business is not
+   * known yet. Only a new or waiting email can be parked: one already sending
+   * or final is left alone (false).
+   */
+  async park(draft: DeliveryDraft, intent: EmailIntent, wait: { since: Date; retryAt: Date }, now: Date): Promise<boolean> {
+    try {
+      await this.deliveries.updateOne(
+        { _id: draft.notificationId, status: 'waiting' },
+        {
+          $set: { language: draft.language, at: now, waitingSince: wait.since, retryAt: wait.retryAt, waitingIntent: intent },
+          $inc: { waits: 1 },
+          $setOnInsert: { ...this.identity(draft, now), attempts: 0, outbox: [], outboxPending: false },
+        },
+        { upsert: true },
+      );
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Takes up to `limit` waiting emails whose retry is due, one at a time, each
+   * with a lease (its retry moved `leaseMs` ahead): with several instances,
+   * each email is tried by one of them.
+   */
+  async takeDueWaiting(now: Date, limit: number, leaseMs: number): Promise<EmailIntent[]> {
+    const taken: EmailIntent[] = [];
+    while (taken.length < limit) {
+      const doc = await this.deliveries
+        .findOneAndUpdate({ status: 'waiting', retryAt: { $lte: now } }, { $set: { retryAt: new Date(now.getTime() + leaseMs) } }, { returnDocument: 'after', projection: { waitingIntent: 1 } })
+        .lean();
+      if (!doc?.waitingIntent) break;
+      taken.push(doc.waitingIntent);
+    }
+    return taken;
   }
 
   /**
@@ -61,7 +112,11 @@ export class DeliveryRepository {
     try {
       await this.deliveries.updateOne(
         notFinal(draft.notificationId),
-        { $set: { status: 'sending', language: draft.language, at: now, ...this.recipientFields(draft) }, $setOnInsert: { ...this.identity(draft, now), attempts: 0, outbox: [], outboxPending: false } },
+        {
+          $set: { status: 'sending', language: draft.language, at: now, ...this.recipientFields(draft) },
+          $unset: WAITING_FIELDS,
+          $setOnInsert: { ...this.identity(draft, now), attempts: 0, outbox: [], outboxPending: false },
+        },
         { upsert: true },
       );
       return true;
@@ -86,7 +141,7 @@ export class DeliveryRepository {
     try {
       await this.deliveries.updateOne(
         notFinal(draft.notificationId),
-        { $set: { ...final, ...this.recipientFields(draft), ...outbox.$set }, $push: outbox.$push, $setOnInsert: this.identity(draft, now) },
+        { $set: { ...final, ...this.recipientFields(draft), ...outbox.$set }, $push: outbox.$push, $unset: WAITING_FIELDS, $setOnInsert: this.identity(draft, now) },
         { upsert: true },
       );
       return true;

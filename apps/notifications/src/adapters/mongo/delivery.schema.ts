@@ -2,6 +2,7 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { Sealed } from '@feedback/pii';
 import type { OutboxEntry } from '@feedback/service-kit';
 import type { DeliveryStatus } from '../../domain/delivery.types';
+import type { EmailIntent } from '../../domain/email.types';
 
 /**
  * One email: its delivery state, never its body. `_id` is the notificationId,
@@ -44,7 +45,7 @@ export class DeliveryDocument {
   @Prop({ type: String })
   recipientHash?: string;
 
-  @Prop({ type: String, required: true, enum: ['sending', 'sent', 'failed'] })
+  @Prop({ type: String, required: true, enum: ['waiting', 'sending', 'sent', 'failed'] })
   status!: DeliveryStatus;
 
   /** Attempts at handing the email to the mail server so far. */
@@ -62,6 +63,20 @@ export class DeliveryDocument {
   @Prop({ type: Date, required: true })
   at!: Date;
 
+  /** While `waiting`: the planned email (ids, dates and names of fields only), to try again without its event. */
+  @Prop({ type: Object })
+  waitingIntent?: EmailIntent;
+
+  /** While `waiting`: since when, how many tries so far, and when the next one is due. */
+  @Prop({ type: Date })
+  waitingSince?: Date;
+
+  @Prop({ type: Number })
+  waits?: number;
+
+  @Prop({ type: Date })
+  retryAt?: Date;
+
   @Prop({ type: [Object], default: [] })
   outbox!: OutboxEntry[];
 
@@ -74,3 +89,4 @@ DeliverySchema.index({ recipientHash: 1, at: -1, _id: -1 });
 DeliverySchema.index({ status: 1, at: -1, _id: -1 });
 DeliverySchema.index({ at: -1, _id: -1 });
 DeliverySchema.index({ outboxPending: 1 });
+DeliverySchema.index({ status: 1, retryAt: 1 });

@@ -1,0 +1,40 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EmailPipeline } from '../../email-pipeline.service';
+
+/** How often due waiting emails are looked for: the first retry of a waiting email is 1 s after it parked. */
+const TICK_MS = 1000;
+
+/**
+ * Tries again the emails that wait for a recipient's or business's profile
+ * (see profileWait). Each email is leased by the instance that takes it, so
+ * any number of instances may run this; a failed run is retried by the next tick.
+ */
+@Injectable()
+export class WaitingEmailsJob implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('WaitingEmails');
+  private timer?: NodeJS.Timeout;
+  private running = false;
+
+  constructor(private readonly pipeline: EmailPipeline) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.tick(), TICK_MS);
+  }
+
+  async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      // Drain what is due, 100 at a time.
+      while ((await this.pipeline.retryWaiting()) === 100);
+    } catch (error) {
+      this.log.warn(`retrying waiting emails failed, the next run retries: ${(error as Error).message}`);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}
