@@ -79,6 +79,21 @@ function informationEvent(type: string, data: Record<string, unknown>) {
   return envelope(type, data, { source: 'requests' });
 }
 
+/** An information request to `reviewerId`, answerable for an hour, as the requests service would publish it. */
+async function requestInformation(businessId: string, reviewerId: string, requestedBy: string): Promise<void> {
+  const requestId = unique('ir');
+  const requested = informationEvent('InformationRequested', {
+    requestId,
+    businessId,
+    reviewId: unique('review'),
+    reviewerId,
+    requestedBy,
+    requestedAt: new Date().toISOString(),
+    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+  });
+  await publish(INFO, [{ key: requestId, value: JSON.stringify(requested) }]);
+}
+
 describe('notifications: information request emails', () => {
   it('emails the reviewer the standard request in their language, with a working link, and logs the delivery', async () => {
     const { reviewer, owner, businessId, businessName } = await world({ reviewerLanguage: 'nl-BE', ownerLanguage: 'en' });
@@ -198,23 +213,7 @@ describe('notifications: information request emails', () => {
   it('records an email to an unknown person as failed (recipient unknown) and announces it', async () => {
     const { owner, businessId } = await world({ reviewerLanguage: 'en', ownerLanguage: 'en' });
     const stranger = unique('stranger');
-    const requestId = unique('ir');
-    await publish(INFO, [
-      {
-        key: requestId,
-        value: JSON.stringify(
-          informationEvent('InformationRequested', {
-            requestId,
-            businessId,
-            reviewId: unique('review'),
-            reviewerId: stranger,
-            requestedBy: owner.userId,
-            requestedAt: new Date().toISOString(),
-            expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-          }),
-        ),
-      },
-    ]);
+    await requestInformation(businessId, stranger, owner.userId);
     const item = await eventually('the failed delivery in the log', async () => {
       const { body } = await deliveryLog({ status: 'failed', limit: '200' });
       return body.items.find((candidate) => candidate.userId === stranger);
@@ -227,23 +226,7 @@ describe('notifications: information request emails', () => {
   it('holds an email whose recipient profile arrives after the request, and sends it once the profile is there', async () => {
     const { owner, businessId } = await world({ reviewerLanguage: 'en', ownerLanguage: 'en' });
     const late = { userId: unique('late-reviewer'), email: address('late') };
-    const requestId = unique('ir');
-    await publish(INFO, [
-      {
-        key: requestId,
-        value: JSON.stringify(
-          informationEvent('InformationRequested', {
-            requestId,
-            businessId,
-            reviewId: unique('review'),
-            reviewerId: late.userId,
-            requestedBy: owner.userId,
-            requestedAt: new Date().toISOString(),
-            expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-          }),
-        ),
-      },
-    ]);
+    await requestInformation(businessId, late.userId, owner.userId);
     // The request is consumed first; its recipient's profile comes a little later, on its own topic.
     await eventually('the email waiting for its recipient', () =>
       withDatabase('notifications', async (db) => ((await db.collection('deliveries').findOne({ userId: late.userId, status: 'waiting' })) ? true : undefined)),

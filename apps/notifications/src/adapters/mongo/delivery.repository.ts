@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model, QueryFilter } from 'mongoose';
+import type { Model, QueryFilter, UpdateQuery } from 'mongoose';
 import type { CursorPosition } from '@feedback/http';
 import { isDuplicateKeyError } from '@feedback/persistence';
 import { KeyRing } from '@feedback/pii';
@@ -69,22 +69,15 @@ export class DeliveryRepository {
    * known yet. Only a new or waiting email can be parked: one already sending
    * or final is left alone (false).
    */
-  async park(draft: DeliveryDraft, intent: EmailIntent, wait: { since: Date; retryAt: Date }, now: Date): Promise<boolean> {
-    try {
-      await this.deliveries.updateOne(
-        { _id: draft.notificationId, status: 'waiting' },
-        {
-          $set: { language: draft.language, at: now, waitingSince: wait.since, retryAt: wait.retryAt, waitingIntent: intent },
-          $inc: { waits: 1 },
-          $setOnInsert: { ...this.identity(draft, now), attempts: 0, outbox: [], outboxPending: false },
-        },
-        { upsert: true },
-      );
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+  park(draft: DeliveryDraft, intent: EmailIntent, wait: { since: Date; retryAt: Date }, now: Date): Promise<boolean> {
+    return this.upsertUnlessTaken(
+      { _id: draft.notificationId, status: 'waiting' },
+      {
+        $set: { language: draft.language, at: now, waitingSince: wait.since, retryAt: wait.retryAt, waitingIntent: intent },
+        $inc: { waits: 1 },
+        $setOnInsert: { ...this.identity(draft, now), attempts: 0, outbox: [], outboxPending: false },
+      },
+    );
   }
 
   /**
@@ -108,22 +101,12 @@ export class DeliveryRepository {
    * Marks the email `sending` (creating its record, or resuming one a crash
    * left behind). False when it already reached a final status: never send it again.
    */
-  async claim(draft: DeliveryDraft, now: Date): Promise<boolean> {
-    try {
-      await this.deliveries.updateOne(
-        notFinal(draft.notificationId),
-        {
-          $set: { status: 'sending', language: draft.language, at: now, ...this.recipientFields(draft) },
-          $unset: WAITING_FIELDS,
-          $setOnInsert: { ...this.identity(draft, now), attempts: 0, outbox: [], outboxPending: false },
-        },
-        { upsert: true },
-      );
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+  claim(draft: DeliveryDraft, now: Date): Promise<boolean> {
+    return this.upsertUnlessTaken(notFinal(draft.notificationId), {
+      $set: { status: 'sending', language: draft.language, at: now, ...this.recipientFields(draft) },
+      $unset: WAITING_FIELDS,
+      $setOnInsert: { ...this.identity(draft, now), attempts: 0, outbox: [], outboxPending: false },
+    });
   }
 
   async recordAttempt(notificationId: string, attempts: number): Promise<void> {
@@ -135,15 +118,25 @@ export class DeliveryRepository {
    * that announces it (outbox). Creates the record if the email never got as far
    * as sending (recipient unknown). False if it was already final.
    */
-  async conclude(draft: DeliveryDraft, result: DeliveryResult, event: OutboxEntry, now: Date): Promise<boolean> {
+  conclude(draft: DeliveryDraft, result: DeliveryResult, event: OutboxEntry, now: Date): Promise<boolean> {
     const outbox = appendToOutbox([event]);
     const final = { status: result.sent ? 'sent' : 'failed', attempts: result.attempts, at: now, language: draft.language, ...(result.sent ? {} : { reason: result.reason }) };
+    return this.upsertUnlessTaken(notFinal(draft.notificationId), {
+      $set: { ...final, ...this.recipientFields(draft), ...outbox.$set },
+      $push: outbox.$push,
+      $unset: WAITING_FIELDS,
+      $setOnInsert: this.identity(draft, now),
+    });
+  }
+
+  /**
+   * Applies `update` to the delivery `filter` selects, creating it if it does
+   * not exist. False when it exists but `filter` does not select it (the unique
+   * `_id` refuses the insert): another status has it, nothing was changed.
+   */
+  private async upsertUnlessTaken(filter: QueryFilter<DeliveryDocument>, update: UpdateQuery<DeliveryDocument>): Promise<boolean> {
     try {
-      await this.deliveries.updateOne(
-        notFinal(draft.notificationId),
-        { $set: { ...final, ...this.recipientFields(draft), ...outbox.$set }, $push: outbox.$push, $unset: WAITING_FIELDS, $setOnInsert: this.identity(draft, now) },
-        { upsert: true },
-      );
+      await this.deliveries.updateOne(filter, update, { upsert: true });
       return true;
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;
