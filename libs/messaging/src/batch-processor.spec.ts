@@ -3,7 +3,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { upstreamUsersTopic, type Envelope } from '@feedback/contracts';
 import { processBatch, type BatchHandle, type BatchProcessorDeps } from './batch-processor';
 import { PermanentEventError, TransientEventError } from './failures';
-import { InMemoryProcessedEvents } from './idempotency';
+import { InMemoryProcessedEvents, OwnIdempotency } from './idempotency';
 import type { DeadLetter, ProcessOutcome } from './message-processor';
 
 function message(value: unknown, offset: number): KafkaMessage {
@@ -67,6 +67,17 @@ describe('processBatch', () => {
     await processBatch(upstreamUsersTopic, 0, [message(old, 0), message(repeated, 1), message(repeated, 2), message(fresh, 3)], d);
     expect(calls).toEqual([[repeated.id, fresh.id]]);
     expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(2);
+  });
+
+  it('leaves idempotency to a handler that owns it, still dropping repeats inside the run', async () => {
+    const calls: string[][] = [];
+    const { d } = deps(async (_t, envelopes) => void calls.push(idsOf(envelopes)));
+    d.processed = new OwnIdempotency();
+    const event = userEvent();
+    await processBatch(upstreamUsersTopic, 0, [message(event, 0), message(event, 1)], d);
+    await processBatch(upstreamUsersTopic, 0, [message(event, 2)], d);
+    // The second run is handed the event again: the handler's own records make that harmless.
+    expect(calls).toEqual([[event.id], [event.id]]);
   });
 
   it('dead-letters invalid messages with the reason, skips unknown types, and goes on with the rest', async () => {

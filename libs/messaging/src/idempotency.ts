@@ -30,3 +30,19 @@ export class InMemoryProcessedEvents extends ProcessedEvents {
     this.ids.add(eventId);
   }
 }
+
+/**
+ * For handlers idempotent by their own records (a unique key per fact, an
+ * applied-events record written with the effect): nothing to remember twice,
+ * so the hot path saves a read and a write per batch.
+ */
+export class OwnIdempotency extends ProcessedEvents {
+  async isProcessed(): Promise<boolean> {
+    return false;
+  }
+  async markProcessed(): Promise<void> {}
+  override async whichProcessed(): Promise<Set<string>> {
+    return new Set();
+  }
+  override async markManyProcessed(): Promise<void> {}
+}

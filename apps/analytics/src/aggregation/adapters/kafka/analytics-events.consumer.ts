@@ -5,7 +5,11 @@ import { OnTopic, OnTopicBatch } from '@feedback/messaging';
 import { AggregationService } from '../../aggregation.service';
 import { AggregatesRepository } from '../mongo/aggregates.repository';
 
-/** The events analytics counts (a batch at a time: they are the bulk of the traffic), and the business names its dashboard shows. */
+/**
+ * The events analytics counts (a batch at a time: they are the bulk of the
+ * traffic), and the business names its dashboard shows. Counting records each
+ * event id in `applied_events` with its effect, hence `ownIdempotency`.
+ */
 @Controller()
 export class AnalyticsEventsConsumer {
   constructor(
@@ -13,17 +17,17 @@ export class AnalyticsEventsConsumer {
     private readonly repository: AggregatesRepository,
   ) {}
 
-  @OnTopicBatch(feedbackRequestsTopic)
+  @OnTopicBatch(feedbackRequestsTopic, { ownIdempotency: true })
   onFeedbackEvents(@Payload() events: Envelope[]): Promise<void> {
     return this.aggregation.countMany(events);
   }
 
-  @OnTopicBatch(infoRequestsTopic)
+  @OnTopicBatch(infoRequestsTopic, { ownIdempotency: true })
   onInformationEvents(@Payload() events: Envelope[]): Promise<void> {
     return this.aggregation.countMany(events);
   }
 
-  @OnTopicBatch(reportsTopic)
+  @OnTopicBatch(reportsTopic, { ownIdempotency: true })
   onReportEvents(@Payload() events: Envelope[]): Promise<void> {
     return this.aggregation.countMany(events);
   }
