@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
@@ -35,18 +36,27 @@ export function appendToOutbox(entries: OutboxEntry[]): { $push: { outbox: { $ea
   return { $push: { outbox: { $each: entries } }, $set: { outboxPending: true } };
 }
 
+/** How long one instance may take to publish a document's entries before another may try. */
+const LEASE_MS = 15_000;
+/** Most documents published together: one claim, one find, one send per topic, one acknowledgement. */
+const MAX_BATCH = 200;
+
 /**
  * Publishes outbox entries: right after a write (fast path) and on a periodic
  * sweep (after a crash, or while the broker was down). A second relay instance
  * may publish an entry twice; consumers are idempotent on the event id.
+ *
+ * Flushes are coalesced: the documents flushed while a batch is being
+ * published go out together in the next one (kafkajs has no producer linger;
+ * under load this turns a broker round trip per change into one per batch).
  */
-/** How long one instance may take to publish a document's entries before another may try. */
-const LEASE_MS = 15_000;
-
 @Injectable()
 export class OutboxRelay implements OnApplicationShutdown {
   private readonly log = new Logger('OutboxRelay');
   private readonly collections = new Set<string>();
+  /** Per collection: documents waiting for the next batch, and who waits for them. */
+  private readonly queued = new Map<string, Map<string, { id: unknown; waiting: (() => void)[] }>>();
+  private readonly draining = new Set<string>();
   private timer?: NodeJS.Timeout;
   private sweeping = false;
 
@@ -61,12 +71,36 @@ export class OutboxRelay implements OnApplicationShutdown {
     this.timer ??= setInterval(() => void this.sweep(), intervalMs);
   }
 
-  /** Publishes the pending entries of one document now; failures are left to the sweep. */
-  async flush(collection: string, id: unknown): Promise<void> {
+  /** Publishes the pending entries of one document soon; resolves when tried. Failures are left to the sweep. */
+  flush(collection: string, id: unknown): Promise<void> {
+    return new Promise((resolve) => {
+      const queue = this.queued.get(collection) ?? new Map<string, { id: unknown; waiting: (() => void)[] }>();
+      this.queued.set(collection, queue);
+      const key = String(id);
+      queue.set(key, { id, waiting: [...(queue.get(key)?.waiting ?? []), resolve] });
+      if (!this.draining.has(collection)) void this.drain(collection);
+    });
+  }
+
+  private async drain(collection: string): Promise<void> {
+    this.draining.add(collection);
     try {
-      await this.publishDocument(collection, id);
-    } catch (error) {
-      this.log.warn(`outbox flush of ${collection} failed, the sweep will retry: ${(error as Error).message}`);
+      for (let queue = this.queued.get(collection); queue && queue.size > 0; queue = this.queued.get(collection)) {
+        const batch = [...queue.entries()].slice(0, MAX_BATCH);
+        for (const [key] of batch) queue.delete(key);
+        try {
+          await this.publishDocuments(
+            collection,
+            batch.map(([, entry]) => entry.id),
+          );
+        } catch (error) {
+          this.log.warn(`outbox flush of ${collection} failed, the sweep will retry: ${(error as Error).message}`);
+        } finally {
+          for (const [, entry] of batch) for (const resolve of entry.waiting) resolve();
+        }
+      }
+    } finally {
+      this.draining.delete(collection);
     }
   }
 
@@ -78,9 +112,9 @@ export class OutboxRelay implements OnApplicationShutdown {
         const pending = await this.connection
           .collection(collection)
           .find({ outboxPending: true }, { projection: { _id: 1 } })
-          .limit(200)
+          .limit(MAX_BATCH)
           .toArray();
-        for (const doc of pending) await this.publishDocument(collection, doc._id);
+        if (pending.length > 0) await this.publishDocuments(collection, pending.map((doc) => doc._id));
       }
     } catch (error) {
       this.log.warn(`outbox sweep failed, retrying: ${(error as Error).message}`);
@@ -90,31 +124,39 @@ export class OutboxRelay implements OnApplicationShutdown {
   }
 
   /**
-   * Takes a short lease on the document so that, of several instances, one
-   * publishes its entries; the lease expires by itself if that one crashes.
+   * Takes a short lease on the documents so that, of several instances, one
+   * publishes their entries; a lease expires by itself if that one crashes.
    */
-  private async publishDocument(collection: string, id: unknown): Promise<void> {
+  private async publishDocuments(collection: string, ids: unknown[]): Promise<void> {
     const coll = this.connection.collection(collection);
     const now = new Date();
-    const claimed = await coll.findOneAndUpdate(
-      { _id: id as never, outboxPending: true, $or: [{ outboxLeaseUntil: { $exists: false } }, { outboxLeaseUntil: null }, { outboxLeaseUntil: { $lt: now } }] },
-      { $set: { outboxLeaseUntil: new Date(now.getTime() + LEASE_MS) } },
-      { projection: { outbox: 1 }, returnDocument: 'after' },
+    const lease = randomUUID();
+    await coll.updateMany(
+      { _id: { $in: ids as never[] }, outboxPending: true, $or: [{ outboxLeaseUntil: { $exists: false } }, { outboxLeaseUntil: null }, { outboxLeaseUntil: { $lt: now } }] },
+      { $set: { outboxLeaseUntil: new Date(now.getTime() + LEASE_MS), outboxLease: lease } },
     );
-    if (!claimed) return;
-    const entries = (claimed.outbox ?? []) as OutboxEntry[];
+    const claimed = await coll.find({ _id: { $in: ids as never[] }, outboxLease: lease }, { projection: { outbox: 1 } }).toArray();
+    if (claimed.length === 0) return;
     try {
-      // In array order: per-aggregate order is the order the changes happened.
-      for (const entry of entries) {
-        await this.publisher.sendRaw(entry.topic, [{ key: entry.key, value: entry.value, headers: { 'event-id': entry.id } }]);
+      // One send per topic; within it, each document's entries in array order: per-aggregate
+      // order is the order the changes happened (a document's entries share a key, so a partition).
+      const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
+      for (const doc of claimed) {
+        for (const entry of (doc.outbox ?? []) as OutboxEntry[]) {
+          byTopic.set(entry.topic, [...(byTopic.get(entry.topic) ?? []), { key: entry.key, value: entry.value, headers: { 'event-id': entry.id } }]);
+        }
       }
-      if (entries.length > 0) {
-        await coll.updateOne({ _id: id as never }, { $pull: { outbox: { id: { $in: entries.map((e) => e.id) } } } } as never);
-      }
-      // Only clears the flag if nothing was appended meanwhile.
-      await coll.updateOne({ _id: id as never, outbox: { $size: 0 } }, { $set: { outboxPending: false } });
+      for (const [topic, messages] of byTopic) await this.publisher.sendRaw(topic, messages);
+      await coll.bulkWrite(
+        claimed.map((doc) => ({
+          updateOne: { filter: { _id: doc._id }, update: { $pull: { outbox: { id: { $in: ((doc.outbox ?? []) as OutboxEntry[]).map((e) => e.id) } } } } as never },
+        })),
+        { ordered: false },
+      );
+      // Only clears the flag where nothing was appended meanwhile.
+      await coll.updateMany({ _id: { $in: claimed.map((doc) => doc._id) }, outbox: { $size: 0 } }, { $set: { outboxPending: false } });
     } finally {
-      await coll.updateOne({ _id: id as never }, { $set: { outboxLeaseUntil: null } });
+      await coll.updateMany({ _id: { $in: claimed.map((doc) => doc._id) }, outboxLease: lease }, { $set: { outboxLeaseUntil: null, outboxLease: null } });
     }
   }
 
