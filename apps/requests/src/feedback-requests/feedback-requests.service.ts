@@ -122,8 +122,9 @@ export class FeedbackRequestsService {
     return this.requests.findById(id);
   }
 
-  async answerable(id: string): Promise<StoredFeedbackRequest> {
-    const request = await this.requests.findById(id);
+  async answerable(target: string | StoredFeedbackRequest): Promise<StoredFeedbackRequest> {
+    // Given the request the caller has just read (the respondent form), it is not read again.
+    const request = typeof target === 'string' ? await this.requests.findById(target) : target;
     if (!request) throw new DomainError(404, 'not_found', 'this link does not lead to a request');
     const decision = decideResponse(request, new Date());
     if (!decision.ok) throw fail(decision.refusal);
@@ -131,8 +132,9 @@ export class FeedbackRequestsService {
   }
 
   /** The one answer (F6): validated against the survey, then sent to feedback-store in FeedbackSubmitted. */
-  async answer(id: string, input: FeedbackAnswer): Promise<StoredFeedbackRequest> {
-    const request = await this.answerable(id);
+  async answer(target: string | StoredFeedbackRequest, input: FeedbackAnswer): Promise<StoredFeedbackRequest> {
+    const request = await this.answerable(target);
+    const id = request.id;
     const validation = validateAnswer(request.survey, input);
     if (!validation.ok) throw new AnswerInvalid(validation.refusal.message, validation.errors ?? {});
     const now = new Date();
@@ -160,8 +162,9 @@ export class FeedbackRequestsService {
     return { ...request, status: 'answered', answeredAt: now };
   }
 
-  async decline(id: string): Promise<StoredFeedbackRequest> {
-    const request = await this.answerable(id);
+  async decline(target: string | StoredFeedbackRequest): Promise<StoredFeedbackRequest> {
+    const request = await this.answerable(target);
+    const id = request.id;
     const now = new Date();
     const declined = this.publisher.build(
       feedbackRequestsTopic,

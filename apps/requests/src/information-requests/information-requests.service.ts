@@ -26,6 +26,9 @@ export class DisclosureInvalid extends DomainError {
 }
 
 /** The information-request use cases: ask (I1, I2), answer or decline (I3, I5), expire (I5). */
+/** A request as stored: with the correlation id its later events carry. */
+export type StoredInformationRequest = InformationRequest & { correlationId: string };
+
 @Injectable()
 export class InformationRequestsService {
   private readonly log = new Logger('InformationRequests');
@@ -77,13 +80,14 @@ export class InformationRequestsService {
     return request;
   }
 
-  async find(id: string): Promise<InformationRequest | undefined> {
+  async find(id: string): Promise<StoredInformationRequest | undefined> {
     return this.requests.findById(id);
   }
 
   /** Checks that a pending request can still be answered; throws the refusal otherwise. */
-  async answerable(id: string): Promise<InformationRequest> {
-    const request = await this.requests.findById(id);
+  async answerable(target: string | StoredInformationRequest): Promise<StoredInformationRequest> {
+    // Given the request the caller has just read (the respondent form), it is not read again.
+    const request = typeof target === 'string' ? await this.requests.findById(target) : target;
     if (!request) throw new DomainError(404, 'not_found', 'this link does not lead to a request');
     const decision = decideResponse(request, new Date());
     if (!decision.ok) throw fail(decision.refusal);
@@ -91,14 +95,15 @@ export class InformationRequestsService {
   }
 
   /** The reviewer shares details (I3): names go to info.requests.v1, sealed values only to info.disclosures.v1. */
-  async answer(id: string, input: Disclosure): Promise<InformationRequest> {
-    const request = await this.answerable(id);
+  async answer(target: string | StoredInformationRequest, input: Disclosure): Promise<InformationRequest> {
+    const request = await this.answerable(target);
+    const id = request.id;
     const validation = validateDisclosure(input);
     if (!validation.ok) throw new DisclosureInvalid(validation.refusal.message, validation.errors ?? {});
     const values = validation.value;
     const sharedFields = Object.keys(values) as SharedField[];
     const now = new Date();
-    const { correlationId } = (await this.requests.findById(id))!;
+    const { correlationId } = request;
     const base = { requestId: id, businessId: request.businessId, reviewId: request.reviewId, requestedBy: request.requestedBy };
     const provided = this.publisher.build(
       infoRequestsTopic,
@@ -117,10 +122,11 @@ export class InformationRequestsService {
     return { ...request, status: 'answered', sharedFields, answeredAt: now };
   }
 
-  async decline(id: string): Promise<InformationRequest> {
-    const request = await this.answerable(id);
+  async decline(target: string | StoredInformationRequest): Promise<InformationRequest> {
+    const request = await this.answerable(target);
+    const id = request.id;
     const now = new Date();
-    const { correlationId } = (await this.requests.findById(id))!;
+    const { correlationId } = request;
     const declined = this.publisher.build(
       infoRequestsTopic,
       'InformationDeclined',

@@ -10,12 +10,12 @@ import { SHARED_FIELDS_ORDER, type SharedField } from '../domain/shared-fields';
 import { DirectoryRepository } from '../directory/adapters/mongo/directory.repository';
 import type { StoredFeedbackRequest } from '../feedback-requests/adapters/mongo/feedback-request.repository';
 import { FeedbackRequestsService } from '../feedback-requests/feedback-requests.service';
-import { InformationRequestsService } from '../information-requests/information-requests.service';
+import { InformationRequestsService, type StoredInformationRequest } from '../information-requests/information-requests.service';
 import { RequestsSettings } from '../requests-settings';
 import { RespondPages } from './adapters/views/respond-pages.renderer';
 
 export type Resolved =
-  | { kind: 'information'; request: InformationRequest; language: string }
+  | { kind: 'information'; request: StoredInformationRequest; language: string }
   | { kind: 'feedback'; request: StoredFeedbackRequest; language: string };
 
 const FIELD_INPUT: Record<SharedField, { type: string; autocomplete: string; maxLength: number }> = {
@@ -166,15 +166,15 @@ export class RespondForms {
     return this.pages.render('message', lang, { title: this.pages.t(lang, 'errors.title'), message, isError: true });
   }
 
-  answerInformation(id: string, disclosure: Disclosure) {
-    return this.informationRequests.answer(id, disclosure);
+  answerInformation(request: StoredInformationRequest, disclosure: Disclosure) {
+    return this.informationRequests.answer(request, disclosure);
   }
 
-  answerFeedback(id: string, answer: FeedbackAnswer) {
-    return this.feedbackRequests.answer(id, answer);
+  answerFeedback(request: StoredFeedbackRequest, answer: FeedbackAnswer) {
+    return this.feedbackRequests.answer(request, answer);
   }
 
   decline(resolved: Resolved) {
-    return resolved.kind === 'information' ? this.informationRequests.decline(resolved.request.id) : this.feedbackRequests.decline(resolved.request.id);
+    return resolved.kind === 'information' ? this.informationRequests.decline(resolved.request) : this.feedbackRequests.decline(resolved.request);
   }
 }

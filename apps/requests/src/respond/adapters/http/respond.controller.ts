@@ -114,7 +114,7 @@ export class RespondController {
           informationState = parseFormDisclosure(body);
           disclosure = Object.fromEntries(SHARED_FIELDS_ORDER.filter((f) => informationState.shared[f]).map((f) => [f, informationState.values[f] ?? '']));
         }
-        const answered = await this.forms.answerInformation(resolved.request.id, disclosure);
+        const answered = await this.forms.answerInformation(resolved.request, disclosure);
         if (json) return void res.status(201).json({ id: answered.id, status: answered.status, sharedFields: answered.sharedFields });
       } else {
         let answer: FeedbackAnswer;
@@ -123,7 +123,7 @@ export class RespondController {
           feedbackState = parseFormAnswer(body);
           answer = toAnswer(resolved.request.survey.type, feedbackState);
         }
-        const answered = await this.forms.answerFeedback(resolved.request.id, answer);
+        const answered = await this.forms.answerFeedback(resolved.request, answer);
         if (json) return void res.status(201).json({ id: answered.id, status: answered.status });
       }
       res.status(201).type('html').send(await this.forms.answeredPage(resolved));
