@@ -47,6 +47,11 @@ describe('redactAddresses', () => {
   it('hides plain and bracketed addresses', () => {
     expect(redactAddresses('to bob.smith+tag@mail.example.org and <x@y.z> failed')).toBe('to [address] and [address] failed');
   });
+
+  it('hides addresses with a quoted local part, spaces included', () => {
+    expect(redactAddresses('550 5.1.1 "ann smith"@example.com: no such user')).toBe('550 5.1.1 [address]: no such user');
+    expect(redactAddresses('rcpt <"a@b"@example.com> refused')).toBe('rcpt [address] refused');
+  });
 });
 
 describe('attemptDelivery', () => {

@@ -47,7 +47,12 @@ const PERMANENT_CODES = new Set(['EENVELOPE', 'EAUTH', 'ENOAUTH', 'EOAUTH2', 'EC
 
 /** Hides email addresses in a server reply or error text: a delivery reason never carries one. */
 export function redactAddresses(text: string): string {
-  return text.replace(/<?[^\s<>@"';,()]+@[^\s<>@"';,()]+>?/g, '[address]');
+  return (
+    text
+      // Quoted local parts may hold spaces ("ann smith"@example.com), plain ones may not.
+      .replace(/<?"[^"\r\n]*"@[^\s<>@"';,():]+>?/g, '[address]')
+      .replace(/<?[^\s<>@"';,()]+@[^\s<>@"';,():]+>?/g, '[address]')
+  );
 }
 
 /**
