@@ -256,7 +256,7 @@ describe('feedback-store: OpenAPI document', () => {
     const document = (await (await fetch(`${serviceUrl('feedback-store')}/docs-json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
     const path = '/v1/businesses/{businessId}/information-requests/{requestId}';
     const statuses = (route: string, method: string) => Object.keys(document.paths[`${path}${route}`]?.[method]?.responses ?? {}).sort();
-    expect(statuses('/details', 'get')).toEqual(['200', '400', '401', '403', '404', '410']);
+    expect(statuses('/details', 'get')).toEqual(['200', '400', '401', '403', '404', '410', '503']);
     expect(statuses('/details/reads', 'get')).toEqual(['200', '400', '401', '403', '404']);
     expect(statuses('/identification', 'post')).toEqual(['200', '201', '400', '401', '403', '404', '409']);
   });

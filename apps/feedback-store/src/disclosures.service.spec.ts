@@ -54,7 +54,7 @@ class FakeReads {
   }
 }
 
-function setup(retentionMs = 90 * DAY) {
+function setup(retentionMs = 90 * DAY, keyRing: KeyRing = ring) {
   const disclosures = new FakeDisclosures();
   const reads = new FakeReads();
   const flushed: unknown[] = [];
@@ -63,7 +63,7 @@ function setup(retentionMs = 90 * DAY) {
   const service = new DisclosuresService(
     disclosures as unknown as DisclosureRepository,
     reads as unknown as DisclosureReadRepository,
-    ring,
+    keyRing,
     publisher,
     relay,
     { retentionMs, sweepIntervalMs: 1000 },
@@ -137,6 +137,32 @@ describe('DisclosuresService.readDetails', () => {
     expect(await service.purgeDue(new Date(providedAt.getTime() + 90 * DAY))).toBe(1);
     await expect(service.readDetails('b1', 'r1', 'bob', now)).rejects.toMatchObject({ statusCode: 410, code: 'purged' });
     expect(reads.log).toEqual([]);
+  });
+});
+
+describe('DisclosuresService and key rotation (PII_ENCRYPTION_KEYS)', () => {
+  const newKey = { id: 'k2', key: Buffer.alloc(32, 4) };
+
+  it('reads values sealed with the old key after the new key was put first', async () => {
+    const before = setup();
+    await before.service.store(event({ email: 'pat@example.com' }), source, now);
+    const rotated = setup(90 * DAY, new KeyRing([newKey, { id: 'k1', key: Buffer.alloc(32, 7) }]));
+    rotated.disclosures.docs.set('r1', before.disclosures.docs.get('r1')!);
+    expect((await rotated.service.readDetails('b1', 'r1', 'bob', now)).details).toEqual({ email: 'pat@example.com' });
+  });
+
+  it('answers 503 encryption_key_unavailable without values or key material once the old key is gone, and audit-logs nothing', async () => {
+    const before = setup();
+    await before.service.store(event({ email: 'pat@example.com' }), source, now);
+    const withoutOld = setup(90 * DAY, new KeyRing([newKey]));
+    withoutOld.disclosures.docs.set('r1', before.disclosures.docs.get('r1')!);
+    const refusal = await withoutOld.service.readDetails('b1', 'r1', 'bob', now).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(DomainError);
+    expect(refusal).toMatchObject({ statusCode: 503, code: 'encryption_key_unavailable' });
+    expect((refusal as Error).message).not.toMatch(/pat@example\.com|k1|BwcH/);
+    expect(withoutOld.reads.log).toEqual([]);
+    // another business still gets the same 404 as before: the missing key reveals nothing
+    await expect(withoutOld.service.readDetails('b2', 'r1', 'eve', now)).rejects.toMatchObject({ statusCode: 404 });
   });
 });
 

@@ -88,6 +88,15 @@ export class DisclosuresService {
         `the details shared for information request ${requestId} were purged on ${(stored.purgedAt ?? now).toISOString()}, at the end of their retention period; which fields were shared (${stored.sharedFields.join(', ') || 'none'}) is still on record`,
       );
     }
+    if (!this.keyRing.has(stored.sealed.keyId)) {
+      // The key was removed from PII_ENCRYPTION_KEYS while these values still need it: the operator's to fix, not the caller's.
+      this.log.error(`cannot decrypt the shared details of information request ${requestId}: key ${stored.sealed.keyId} is not in PII_ENCRYPTION_KEYS; put it back`);
+      throw new DomainError(
+        503,
+        'encryption_key_unavailable',
+        `the details shared for information request ${requestId} cannot be decrypted right now: the key they were encrypted with is not configured; an operator must restore it`,
+      );
+    }
     const details = this.openDetails(stored.sealed, requestId, (reason) => new Error(reason));
     await this.reads.append(requestId, businessId, auditRecord(readBy, now));
     return {

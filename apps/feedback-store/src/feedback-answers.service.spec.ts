@@ -72,12 +72,12 @@ class FakeAnswers {
   }
 }
 
-function setup() {
+function setup(keyRing: KeyRing = ring) {
   const answers = new FakeAnswers();
   const flushed: unknown[] = [];
   const relay = { flush: async (_collection: string, id: unknown) => void flushed.push(id) } as unknown as OutboxRelay;
   const publisher = new EventPublisher({ producer: () => ({}) } as unknown as Kafka, 'feedback-store');
-  const service = new FeedbackAnswersService(answers as unknown as FeedbackAnswerRepository, ring, publisher, relay);
+  const service = new FeedbackAnswersService(answers as unknown as FeedbackAnswerRepository, keyRing, publisher, relay);
   return { service, answers, flushed };
 }
 
@@ -162,6 +162,18 @@ describe('FeedbackAnswersService.storeMany (the consumer batches)', () => {
     expect(refusals.every((r) => r.error instanceof PermanentEventError)).toBe(true);
   });
 
+  it('dead-letters only the event whose comment it cannot open (key not in its ring), storing the others', async () => {
+    const { service, answers } = setup();
+    const foreign = new KeyRing([{ id: 'k-elsewhere', key: Buffer.alloc(32, 3) }]);
+    const unreadable = { ...submitted({ requestId: 'r2', conversationId: 'c2', comment: undefined }), sealedComment: foreign.seal(COMMENT, feedbackCommentContext('r2')) };
+    const refusals = await service.storeMany([item('e1'), { event: unreadable, ...source('e2') }, item('e3', { requestId: 'r3', conversationId: 'c3' })], now);
+    expect(refusals.map((r) => r.eventId)).toEqual(['e2']);
+    expect(refusals[0]?.error).toBeInstanceOf(PermanentEventError);
+    expect(refusals[0]?.error.message).toMatch(/key k-elsewhere/);
+    expect(refusals[0]?.error.message).not.toContain(COMMENT);
+    expect([...answers.docs.keys()].sort()).toEqual(['r1', 'r3']);
+  });
+
   it('decides again against the winner when another consumer stored the answer meanwhile', async () => {
     const { service, answers } = setup();
     const winner = { ...submittedAnswerFixture(), score: 2, sourceEventId: 'other', correlationId: 'corr-other', receivedAt: now };
@@ -216,6 +228,47 @@ describe('FeedbackAnswersService.list', () => {
     expect(second).toEqual({ items: [expect.objectContaining({ requestId: 'r1' })] });
   });
 });
+
+describe('FeedbackAnswersService and key rotation (PII_ENCRYPTION_KEYS)', () => {
+  const oldKey = { id: 'k1', key: Buffer.alloc(32, 9) };
+  const newKey = { id: 'k2', key: Buffer.alloc(32, 4) };
+
+  it('opens comments sealed with the old key and seals new ones with the new first key', async () => {
+    const before = setup(new KeyRing([oldKey]));
+    await before.service.store(submitted({ requestId: 'r1' }), source('e1'), now);
+    const rotated = new FeedbackAnswersService(before.answers as unknown as FeedbackAnswerRepository, new KeyRing([newKey, oldKey]), ...serviceDeps());
+    // an event still sealed with the old key by a service not yet rotated, and one sealed with the new key
+    await rotated.store(submitted({ requestId: 'r2', conversationId: 'c2', submittedAt: '2026-11-21T11:00:00.000Z' }), source('e2'), now);
+    const sealedWithNew = { ...submitted({ requestId: 'r3', conversationId: 'c3', comment: undefined, submittedAt: '2026-11-21T12:00:00.000Z' }), sealedComment: new KeyRing([newKey]).seal('new key comment', feedbackCommentContext('r3')) };
+    await rotated.store(sealedWithNew, source('e3'), now);
+    expect(['r1', 'r2', 'r3'].map((id) => before.answers.docs.get(id)?.sealedComment?.keyId)).toEqual(['k1', 'k2', 'k2']);
+    const page = await rotated.list('b1', admin, 50);
+    expect(page.items.map((i) => [i.requestId, i.comment])).toEqual([
+      ['r3', 'new key comment'],
+      ['r2', COMMENT],
+      ['r1', COMMENT],
+    ]);
+  });
+
+  it('lists an answer whose key left the ring without its comment, flagged, instead of failing the page', async () => {
+    const before = setup(new KeyRing([oldKey]));
+    await before.service.store(submitted({ requestId: 'r1' }), source('e1'), now);
+    await before.service.store(submitted({ requestId: 'r2', conversationId: 'c2', comment: undefined, submittedAt: '2026-11-21T11:00:00.000Z' }), source('e2'), now);
+    const withoutOld = new FeedbackAnswersService(before.answers as unknown as FeedbackAnswerRepository, new KeyRing([newKey]), ...serviceDeps());
+    const page = await withoutOld.list('b1', admin, 50);
+    expect(page.items).toEqual([
+      expect.not.objectContaining({ commentUnavailable: expect.anything() }),
+      expect.objectContaining({ requestId: 'r1', score: 5, commentUnavailable: true }),
+    ]);
+    expect(page.items[1]).not.toHaveProperty('comment');
+    expect(JSON.stringify(page)).not.toContain(COMMENT);
+  });
+});
+
+/** The publisher and relay of a second service instance over the same fake store. */
+function serviceDeps(): [EventPublisher, OutboxRelay] {
+  return [new EventPublisher({ producer: () => ({}) } as unknown as Kafka, 'feedback-store'), { flush: async () => undefined } as unknown as OutboxRelay];
+}
 
 describe('FeedbackAnswersService.erase (F12)', () => {
   it('tombstones the answer with its FeedbackErased in the same write, once', async () => {

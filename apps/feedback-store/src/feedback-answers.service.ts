@@ -6,8 +6,8 @@ import { KeyRing, type Sealed } from '@feedback/pii';
 import { OutboxRelay, outboxEntry } from '@feedback/service-kit';
 import { FeedbackAnswerRepository, type NewFeedbackAnswer } from './adapters/mongo/feedback-answer.repository';
 import { FEEDBACK_ANSWERS_COLLECTION } from './adapters/mongo/feedback-answer.schema';
-import { answerSealContext, decideAnswerWrite, decideErasure, feedbackItem, feedbackScope } from './domain/feedback-answer.policy';
-import type { Erasure, FeedbackItem, FeedbackReader, SubmittedAnswer } from './domain/feedback-answer.types';
+import { answerSealContext, COMMENT_UNAVAILABLE, decideAnswerWrite, decideErasure, feedbackItem, feedbackScope } from './domain/feedback-answer.policy';
+import type { Erasure, FeedbackItem, FeedbackReader, StoredAnswer, SubmittedAnswer } from './domain/feedback-answer.types';
 
 /**
  * Answers to feedback requests: stored write-once with the comment sealed
@@ -66,7 +66,15 @@ export class FeedbackAnswersService {
     const refusals: (AnswerRefusal & { requestId: string })[] = [];
     const inserts: NewFeedbackAnswer[] = [];
     for (const { event, eventId, correlationId } of events) {
-      const incoming = submittedAnswerOf(event, event.sealedComment ? this.openComment(event.sealedComment, event.requestId) : undefined);
+      let opened: string | undefined;
+      try {
+        opened = event.sealedComment ? this.openComment(event.sealedComment, event.requestId) : undefined;
+      } catch (error) {
+        // A comment this service cannot open (a key not deployed here, or not sealed for this request) fails that event only.
+        refusals.push({ eventId, requestId: event.requestId, error: new PermanentEventError((error as Error).message) });
+        continue;
+      }
+      const incoming = submittedAnswerOf(event, opened);
       const decision = decideAnswerWrite(incoming, current.get(incoming.requestId));
       if (decision.action === 'reject') refusals.push({ eventId, requestId: event.requestId, error: new PermanentEventError(decision.reason) });
       if (decision.action !== 'insert') continue;
@@ -88,13 +96,33 @@ export class FeedbackAnswersService {
     };
   }
 
-  /** One page of the business's answers as `reader` may see them, newest first. */
+  /**
+   * One page of the business's answers as `reader` may see them, newest first.
+   * A comment that can't be decrypted (its key was removed from
+   * PII_ENCRYPTION_KEYS while answers still need it) doesn't fail the page: the
+   * answer is listed with `commentUnavailable`, and the operator is told in the log.
+   */
   async list(businessId: string, reader: FeedbackReader, limit: number, after?: CursorPosition): Promise<Page<FeedbackItem>> {
     const page = await this.answers.newestFirst(businessId, feedbackScope(reader), limit, after);
-    return {
-      ...page,
-      items: page.items.map((answer) => feedbackItem(answer, answer.sealedComment && !answer.erased ? this.openComment(answer.sealedComment, answer.requestId) : undefined)),
-    };
+    const unreadable: string[] = [];
+    const items = page.items.map((answer) => {
+      const comment = this.listedComment(answer);
+      if (comment === COMMENT_UNAVAILABLE) unreadable.push(`${answer.requestId} (key ${answer.sealedComment?.keyId})`);
+      return feedbackItem(answer, comment);
+    });
+    if (unreadable.length > 0) {
+      this.log.error(`cannot decrypt the comments of ${unreadable.length} answer(s), listed without them: ${unreadable.join(', ')}; put the key back in PII_ENCRYPTION_KEYS`);
+    }
+    return { ...page, items };
+  }
+
+  private listedComment(answer: StoredAnswer): string | typeof COMMENT_UNAVAILABLE | undefined {
+    if (!answer.sealedComment || answer.erased) return undefined;
+    try {
+      return this.openComment(answer.sealedComment, answer.requestId);
+    } catch {
+      return COMMENT_UNAVAILABLE;
+    }
   }
 
   /**

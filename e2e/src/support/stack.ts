@@ -74,18 +74,21 @@ export async function collect(topic: string, accept: (m: KafkaMessage) => boolea
   }
 }
 
+/** A message read back from a topic, with the partition it is in (offsets are per partition). */
+export type ReadMessage = KafkaMessage & { partition: number };
+
 /**
  * Every message of `topic` that `accept` keeps, as of now: reads each partition
  * up to its current end, so the count is exact (for "exactly once" checks).
  */
-export async function readAll(topic: string, accept: (m: KafkaMessage) => boolean, timeoutMs = 60_000): Promise<KafkaMessage[]> {
+export async function readAll(topic: string, accept: (m: KafkaMessage) => boolean, timeoutMs = 60_000): Promise<ReadMessage[]> {
   const client = kafka();
   const admin = client.admin();
   await admin.connect();
   const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
   await admin.disconnect();
   const remaining = new Set([...ends].filter(([, high]) => high > 0).map(([partition]) => partition));
-  const found: KafkaMessage[] = [];
+  const found: ReadMessage[] = [];
   if (remaining.size === 0) return found;
   // Room for the 1 MB poison messages the poison suite leaves on every topic.
   const consumer = client.consumer({ groupId: `e2e-reader-${randomUUID()}`, maxBytesPerPartition: 4_194_304, maxBytes: 16_777_216 });
@@ -97,7 +100,7 @@ export async function readAll(topic: string, accept: (m: KafkaMessage) => boolea
       void consumer.run({
         eachMessage: async ({ partition, message }) => {
           const end = ends.get(partition) ?? 0;
-          if (Number(message.offset) < end && acceptsSafely(accept, message)) found.push(message);
+          if (Number(message.offset) < end && acceptsSafely(accept, message)) found.push({ ...message, partition });
           if (Number(message.offset) >= end - 1) remaining.delete(partition);
           if (remaining.size === 0) {
             clearTimeout(timer);
@@ -124,12 +127,15 @@ function acceptsSafely(accept: (m: KafkaMessage) => boolean, message: KafkaMessa
   }
 }
 
-/** Direct read access to a service's own database, for checks a black box can't make (encryption at rest). */
-export async function withDatabase<T>(service: ServiceName, fn: (db: ReturnType<MongoClient['db']>) => Promise<T>): Promise<T> {
+/**
+ * Direct read access to a service's own database, for checks a black box can't make (encryption at rest).
+ * `prefix` reaches the database of an extra instance started with its own MONGO_DB_PREFIX.
+ */
+export async function withDatabase<T>(service: ServiceName, fn: (db: ReturnType<MongoClient['db']>) => Promise<T>, prefix?: string): Promise<T> {
   const client = new MongoClient(urls().mongoUrl, { directConnection: true, serverSelectionTimeoutMS: 5000 });
   await client.connect();
   try {
-    return await fn(client.db(`${serviceEnv(service).MONGO_DB_PREFIX ?? ''}${service}`));
+    return await fn(client.db(`${prefix ?? serviceEnv(service).MONGO_DB_PREFIX ?? ''}${service}`));
   } finally {
     await client.close();
   }

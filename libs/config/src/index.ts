@@ -2,3 +2,4 @@
 export * from './duration';
 export * from './load-config';
 export * from './platform-config';
+export * from './connection-config';

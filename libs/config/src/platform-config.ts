@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { connectionEnvShape, connectionProblems, type ConnectionConfig } from './connection-config';
 import { durationVar, listVar, portVar } from './load-config';
 
 /**
@@ -51,6 +52,8 @@ export const platformEnvShape = {
   DISCLOSURE_RETENTION: durationVar('P90D'),
   ANALYTICS_MIN_GROUP_SIZE: z.coerce.number().int().min(1).default(10),
   ANALYTICS_NOISE_EPSILON: z.coerce.number().positive().optional(),
+  /** Kafka SASL/TLS and MongoDB credentials/TLS for production (connection-config.ts); all optional. */
+  ...connectionEnvShape,
 };
 
 /** Builds a service's env schema: the shared settings plus its own HTTP port. */
@@ -65,6 +68,9 @@ export function serviceEnvSchema<TExtra extends z.ZodRawShape>(defaultPort: numb
       }
       if (env.NODE_ENV === 'production' && env.PII_ENCRYPTION_KEYS[0]?.id === 'dev1') {
         ctx.addIssue({ code: 'custom', path: ['PII_ENCRYPTION_KEYS'], message: 'must be set in production (the dev key is public)' });
+      }
+      for (const problem of connectionProblems(parsed as unknown as ConnectionConfig)) {
+        ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
       }
     });
 }

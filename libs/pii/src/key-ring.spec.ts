@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { KeyRing } from './key-ring';
+import { KeyRing, UnknownKeyError } from './key-ring';
 import { maskEmail, maskUrlSecrets } from './redaction';
 
 const oldKey = { id: 'k1', key: randomBytes(32) };
@@ -30,6 +30,24 @@ describe('KeyRing', () => {
 
   it('names a missing key', () => {
     expect(() => new KeyRing([newKey]).open(new KeyRing([oldKey]).seal('x'))).toThrow(/no key k1/);
+  });
+
+  it('tells a removed key apart from a value that does not open (UnknownKeyError, key id only)', () => {
+    const sealed = new KeyRing([oldKey]).seal('x');
+    const withoutOld = new KeyRing([newKey]);
+    expect(withoutOld.has('k1')).toBe(false);
+    expect(new KeyRing([newKey, oldKey]).has('k1')).toBe(true);
+    expect(() => withoutOld.open(sealed)).toThrow(UnknownKeyError);
+    try {
+      withoutOld.open(sealed);
+    } catch (error) {
+      expect(error).toMatchObject({ name: 'UnknownKeyError', keyId: 'k1' });
+      expect((error as Error).message).not.toContain(oldKey.key.toString('base64'));
+    }
+    // the same id with other key material: not an unknown key, the value just does not open
+    const reused = new KeyRing([{ id: 'k1', key: newKey.key }]);
+    expect(() => reused.open(sealed)).toThrow();
+    expect(() => reused.open(sealed)).not.toThrow(UnknownKeyError);
   });
 });
 

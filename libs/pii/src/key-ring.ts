@@ -15,9 +15,21 @@ export interface Sealed {
 }
 
 /**
+ * A sealed value names a key the ring does not hold: the key was removed (or
+ * never deployed here) while data still needs it. The message names the key id
+ * only, never key material.
+ */
+export class UnknownKeyError extends Error {
+  override readonly name = 'UnknownKeyError';
+  constructor(readonly keyId: string) {
+    super(`no key ${keyId} in the PII key ring`);
+  }
+}
+
+/**
  * Encrypts personal data at rest. The first key of the ring seals; every key of
  * the ring opens, so rotating means putting a new key first and keeping the old
- * ones until their data has been purged or re-sealed.
+ * ones until their data has been purged or re-sealed (README, "Rotating the PII key").
  */
 export class KeyRing {
   private readonly byId: Map<string, Buffer>;
@@ -32,6 +44,11 @@ export class KeyRing {
     return this.keys[0]!.id;
   }
 
+  /** Whether the ring holds key `keyId` (so values sealed with it can be opened). */
+  has(keyId: string): boolean {
+    return this.byId.has(keyId);
+  }
+
   /** `context` (e.g. the record id) is bound as associated data: a sealed value can't be moved to another record. */
   seal(plaintext: string, context = ''): Sealed {
     const active = this.keys[0]!;
@@ -44,7 +61,7 @@ export class KeyRing {
 
   open(sealed: Sealed, context = ''): string {
     const key = this.byId.get(sealed.keyId);
-    if (!key) throw new Error(`no key ${sealed.keyId} in the PII key ring`);
+    if (!key) throw new UnknownKeyError(sealed.keyId);
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
     decipher.setAAD(Buffer.from(context, 'utf8'));
     decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));

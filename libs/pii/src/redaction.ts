@@ -20,10 +20,40 @@ export const PERSONAL_FIELDS = [
   'ciphertext',
 ] as const;
 
-/** pino `redact.paths` covering PERSONAL_FIELDS at depths 0–4. */
+/**
+ * Secrets of the configuration and of the connections built from it (the
+ * environment variables by name, and kafkajs' / the MongoDB driver's option
+ * names), should a config or connection object ever be logged. `MONGO_URL`
+ * and `SMTP_URL` may carry `user:password@`.
+ */
+export const SECRET_FIELDS = [
+  'AUTH_JWT_SECRET',
+  'PII_ENCRYPTION_KEYS',
+  'RESPONDENT_LINK_SECRET',
+  'ANALYTICS_SKETCH_KEY',
+  'KAFKA_SASL_USERNAME',
+  'KAFKA_SASL_PASSWORD',
+  'KAFKA_TLS_KEY_PASSPHRASE',
+  'MONGO_USERNAME',
+  'MONGO_PASSWORD',
+  'MONGO_URL',
+  'SMTP_URL',
+  'sasl',
+  'ssl',
+  'auth',
+  'passphrase',
+  'secret',
+  'jwtSecret',
+  'piiKeys',
+  'kafkaSasl',
+  'kafkaTls',
+  'mongoSecurity',
+] as const;
+
+/** pino `redact.paths` covering PERSONAL_FIELDS and SECRET_FIELDS at depths 0–4. */
 export function redactionPaths(): string[] {
   const prefixes = ['', '*.', '*.*.', '*.*.*.', '*.*.*.*.'];
-  return prefixes.flatMap((prefix) => PERSONAL_FIELDS.map((field) => `${prefix}${field}`));
+  return prefixes.flatMap((prefix) => [...PERSONAL_FIELDS, ...SECRET_FIELDS].map((field) => `${prefix}${field}`));
 }
 
 /** Query parameters that can carry personal data or secrets (`to` and `from` are date ranges here, not addresses). */

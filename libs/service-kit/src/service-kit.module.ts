@@ -4,10 +4,10 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Connection } from 'mongoose';
 import { AuthGuard, AuthSettings } from '@feedback/auth';
-import { databaseName, type PlatformConfig } from '@feedback/config';
+import { databaseName, kafkaSecurity, mongoSecurity, type MongoSecurity, type PlatformConfig } from '@feedback/config';
 import { KeyRing, type PiiKey } from '@feedback/pii';
 import { HttpErrorFilter } from '@feedback/http';
-import { createKafka, EventPublisher, KafkaEventServer, ProcessedEvents } from '@feedback/messaging';
+import { createKafka, EventPublisher, KafkaEventServer, ProcessedEvents, type KafkaSasl, type KafkaTls } from '@feedback/messaging';
 import { consumedMessages, HttpMetricsMiddleware, loggerModule } from '@feedback/observability';
 import { MongoModule } from '@feedback/persistence';
 import { Logger as PinoLogger } from 'nestjs-pino';
@@ -21,20 +21,33 @@ export interface ServiceKitOptions {
   logLevel: string;
   kafkaBrokers: string[];
   kafkaGroupId: string;
+  /** TLS and SASL to the brokers (KAFKA_TLS*, KAFKA_SASL_*); plaintext when absent. */
+  kafkaTls?: KafkaTls | false;
+  kafkaSasl?: KafkaSasl;
   mongoUrl: string;
+  /** Credentials and TLS beside the URL (MONGO_USERNAME, MONGO_PASSWORD, MONGO_AUTH_SOURCE, MONGO_TLS*). */
+  mongoSecurity?: MongoSecurity;
   mongoDbPrefix: string;
   jwtSecret: string;
   piiKeys: PiiKey[];
 }
 
-/** Maps the shared part of a service's validated config (DESIGN.md 3.4) to kit options. */
+/**
+ * Maps the shared part of a service's validated config (DESIGN.md 3.4) to kit
+ * options. Reads the PEM files the config names: one that can't be read stops
+ * the boot with a ConfigError naming its variable.
+ */
 export function kitOptions(service: string, config: PlatformConfig): ServiceKitOptions {
+  const kafka = kafkaSecurity(config);
   return {
     service,
     logLevel: config.LOG_LEVEL,
     kafkaBrokers: config.KAFKA_BROKERS,
     kafkaGroupId: config.KAFKA_GROUP_ID ?? service,
+    kafkaTls: kafka.tls,
+    ...(kafka.sasl ? { kafkaSasl: kafka.sasl } : {}),
     mongoUrl: config.MONGO_URL,
+    mongoSecurity: mongoSecurity(config),
     mongoDbPrefix: config.MONGO_DB_PREFIX,
     jwtSecret: config.AUTH_JWT_SECRET,
     piiKeys: config.PII_ENCRYPTION_KEYS,
@@ -61,7 +74,7 @@ export class ServiceKitModule implements NestModule, OnApplicationShutdown {
       module: ServiceKitModule,
       imports: [
         loggerModule(options.service, options.logLevel),
-        MongoModule.forRoot({ url: options.mongoUrl, dbName: databaseName(options.mongoDbPrefix, options.service) }),
+        MongoModule.forRoot({ url: options.mongoUrl, dbName: databaseName(options.mongoDbPrefix, options.service), ...options.mongoSecurity }),
         TerminusModule,
       ],
       controllers: [PlatformController],
@@ -74,7 +87,16 @@ export class ServiceKitModule implements NestModule, OnApplicationShutdown {
           provide: KAFKA,
           inject: [PinoLogger],
           useFactory: (logger: PinoLogger) =>
-            createKafka({ brokers: options.kafkaBrokers, clientId: options.service, groupId: options.kafkaGroupId }, (level, message) => logger[level](message)),
+            createKafka(
+              {
+                brokers: options.kafkaBrokers,
+                clientId: options.service,
+                groupId: options.kafkaGroupId,
+                ...(options.kafkaTls ? { tls: options.kafkaTls } : {}),
+                ...(options.kafkaSasl ? { sasl: options.kafkaSasl } : {}),
+              },
+              (level, message) => logger[level](message),
+            ),
         },
         { provide: EventPublisher, inject: [KAFKA], useFactory: (kafka) => new EventPublisher(kafka, options.service) },
         {

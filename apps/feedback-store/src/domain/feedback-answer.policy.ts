@@ -77,12 +77,16 @@ export function tombstone<T extends StoredAnswer>(answer: T, erasure: Erasure): 
   return { ...facts, erased: erasure };
 }
 
+/** A stored comment that cannot be decrypted (its key is no longer in the ring). */
+export const COMMENT_UNAVAILABLE = Object.freeze({ unavailable: true as const });
+
 /**
  * The answer as a business reader gets it. Never the person's id (F8): the
  * business knows its own conversations. A tombstone shows no content even if
- * some were (wrongly) still there.
+ * some were (wrongly) still there. A comment that exists but cannot be opened
+ * (COMMENT_UNAVAILABLE: its key left the ring) is flagged instead of silently missing.
  */
-export function feedbackItem(answer: StoredAnswer, comment: string | undefined): FeedbackItem {
+export function feedbackItem(answer: StoredAnswer, comment: string | typeof COMMENT_UNAVAILABLE | undefined): FeedbackItem {
   const item: FeedbackItem = {
     requestId: answer.requestId,
     conversationId: answer.conversationId,
@@ -97,6 +101,6 @@ export function feedbackItem(answer: StoredAnswer, comment: string | undefined):
     ...item,
     ...(answer.score !== undefined ? { score: answer.score } : {}),
     ...(answer.option !== undefined ? { option: answer.option } : {}),
-    ...(comment !== undefined ? { comment } : {}),
+    ...(comment === COMMENT_UNAVAILABLE ? { commentUnavailable: true as const } : typeof comment === 'string' ? { comment } : {}),
   };
 }

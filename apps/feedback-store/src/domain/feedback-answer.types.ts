@@ -71,6 +71,8 @@ export interface FeedbackItem {
   score?: number;
   option?: string;
   comment?: string;
+  /** The answer has a comment that cannot be decrypted (its key is no longer in the ring): shown without it. */
+  commentUnavailable?: true;
   requestedAt: Date;
   submittedAt: Date;
   test: boolean;

@@ -10,6 +10,7 @@ import {
   ApiOperation,
   ApiParam,
   ApiQuery,
+  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -46,6 +47,10 @@ export class DisclosuresController {
   @ApiOkResponse({ type: SharedDetailsView })
   @ApiNotFoundResponse({ type: ErrorView, description: '`not_found`: no shared details for this request in this business (unknown, not answered (yet), or another business)' })
   @ApiGoneResponse({ type: ErrorView, description: '`purged`: the values were deleted at the end of the retention period' })
+  @ApiServiceUnavailableResponse({
+    type: ErrorView,
+    description: '`encryption_key_unavailable`: the values were encrypted with a key this service no longer has (removed from its key ring too early); nothing is returned or audit-logged until an operator restores the key',
+  })
   async details(
     @Param('businessId', IdParamPipe) businessId: string,
     @Param('requestId', IdParamPipe) requestId: string,

@@ -21,6 +21,11 @@ export class FeedbackItemView {
   @ApiPropertyOptional({ minimum: 0, maximum: 10, description: 'csat 1-5 or nps 0-10; absent for custom surveys and once erased', example: 4 }) score?: number;
   @ApiPropertyOptional({ description: 'the chosen label of a custom survey; absent once erased' }) option?: string;
   @ApiPropertyOptional({ maxLength: 2000, description: "the person's comment, if they left one (stored encrypted); absent once erased" }) comment?: string;
+  @ApiPropertyOptional({
+    enum: [true],
+    description: 'present (true) when the person left a comment that cannot be decrypted right now (its encryption key is not configured): the answer is listed without it until an operator restores the key',
+  })
+  commentUnavailable?: true;
   @ApiProperty({ format: 'date-time' }) requestedAt!: string;
   @ApiProperty({ format: 'date-time' }) submittedAt!: string;
   @ApiProperty({ description: 'a test request (F15): flows end to end, never counts in analytics' }) test!: boolean;
