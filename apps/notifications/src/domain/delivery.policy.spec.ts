@@ -108,11 +108,11 @@ describe('profileWait', () => {
   const t0 = new Date('2026-11-24T10:00:00.000Z');
   const at = (ms: number) => new Date(t0.getTime() + ms);
 
-  it('waits 1 s, 2 s, 4 s… up to 30 s between tries, counted from the first wait', () => {
+  it('waits 1 s, 2 s, 4 s… up to a minute between tries, counted from the first wait', () => {
     expect(profileWait(undefined, 0, t0, 600_000)).toEqual({ wait: true, since: t0, retryAt: at(1000) });
     expect(profileWait(t0, 1, at(1000), 600_000)).toEqual({ wait: true, since: t0, retryAt: at(3000) });
     expect(profileWait(t0, 2, at(3000), 600_000)).toEqual({ wait: true, since: t0, retryAt: at(7000) });
-    expect(profileWait(t0, 9, at(100_000), 600_000)).toEqual({ wait: true, since: t0, retryAt: at(130_000) });
+    expect(profileWait(t0, 9, at(100_000), 600_000)).toEqual({ wait: true, since: t0, retryAt: at(160_000) });
   });
 
   it('never retries after the wait is over, and gives up once it is', () => {

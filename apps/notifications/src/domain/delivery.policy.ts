@@ -106,13 +106,13 @@ export type ProfileWait = { wait: true; since: Date; retryAt: Date } | { wait: f
  * Profiles and requests travel on different topics, so an email can be
  * consumed a moment before its recipient's profile. Such an email waits off
  * the partition (parked in the delivery record) and is tried again at growing
- * intervals, 1 s, 2 s, 4 s… up to 30 s, for at most `maxWaitMs` since it first
+ * intervals, 1 s, 2 s, 4 s… up to a minute, for at most `maxWaitMs` since it first
  * waited; then it is recorded `failed` with the reason. `maxWaitMs` 0: never wait.
  */
 export function profileWait(since: Date | undefined, waits: number, now: Date, maxWaitMs: number): ProfileWait {
   const start = since ?? now;
   const giveUpAt = start.getTime() + maxWaitMs;
   if (now.getTime() >= giveUpAt) return { wait: false };
-  const delay = Math.min(30_000, 1000 * 2 ** Math.min(waits, 5));
+  const delay = Math.min(60_000, 1000 * 2 ** Math.min(waits, 6));
   return { wait: true, since: start, retryAt: new Date(Math.min(giveUpAt, now.getTime() + delay)) };
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EmailPipeline } from '../../email-pipeline.service';
 
-/** How often due waiting emails are looked for: the first retry of a waiting email is 1 s after it parked. */
+/** How often due waiting emails are looked for (up to 100 a time): the first retry of a waiting email is 1 s after it parked. */
 const TICK_MS = 1000;
 
 /**
@@ -25,8 +25,9 @@ export class WaitingEmailsJob implements OnApplicationBootstrap, OnApplicationSh
     if (this.running) return;
     this.running = true;
     try {
-      // Drain what is due, 100 at a time.
-      while ((await this.pipeline.retryWaiting()) === 100);
+      // At most one batch a tick: a flood of emails to unknown people (an upstream outage)
+      // costs a bounded background load instead of starving the consumers.
+      await this.pipeline.retryWaiting();
     } catch (error) {
       this.log.warn(`retrying waiting emails failed, the next run retries: ${(error as Error).message}`);
     } finally {
