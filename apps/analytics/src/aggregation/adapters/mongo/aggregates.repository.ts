@@ -86,11 +86,11 @@ function cellBatches(events: readonly EventContribution[]): CellBatch[] {
 }
 
 /**
- * The writes that add a day's events: the union of their sketch positions (a
- * set union, harmless to repeat), and their summed counters guarded by
- * `pending`, which also takes their ids.
+ * The one write that adds a day's events: their summed counters, guarded by
+ * `pending`, which also takes their ids, and the union of their sketch
+ * positions (a set union) unless the day already keeps the cap.
  */
-function incrementWrites(cell: CellBatch): AnyBulkWriteOperation<BusinessDayDoc>[] {
+function incrementWrite(cell: CellBatch, storedPositions: number): AnyBulkWriteOperation<BusinessDayDoc> {
   const inc: Record<string, number> = {};
   const labels: Record<string, string> = {};
   const people = new Set<number>();
@@ -103,19 +103,19 @@ function incrementWrites(cell: CellBatch): AnyBulkWriteOperation<BusinessDayDoc>
     for (const position of contribution.people) people.add(position);
   }
   const ids = cell.events.map((e) => e.eventId);
-  const writes: AnyBulkWriteOperation<BusinessDayDoc>[] = [];
-  if (people.size > 0) {
-    // A full day takes no more; one batch adds at most the cap, so a day never holds more than twice the cap.
-    const positions = [...people].slice(0, STORED_POSITIONS_CAP);
-    writes.push({ updateOne: { filter: { _id: cell.id, [`people.${STORED_POSITIONS_CAP - 1}`]: { $exists: false } }, update: { $addToSet: { people: { $each: positions } } } } });
-  }
-  writes.push({
+  // A full day takes no more; one batch adds at most the cap, so a day never holds much more than it.
+  const positions = storedPositions < STORED_POSITIONS_CAP ? [...people].slice(0, STORED_POSITIONS_CAP) : [];
+  return {
     updateOne: {
       filter: { _id: cell.id, pending: { $nin: ids } },
-      update: { $inc: inc, ...(Object.keys(labels).length > 0 ? { $set: labels } : {}), $push: { pending: { $each: ids } } } as never,
+      update: {
+        $inc: inc,
+        ...(Object.keys(labels).length > 0 ? { $set: labels } : {}),
+        $push: { pending: { $each: ids } },
+        ...(positions.length > 0 ? { $addToSet: { people: { $each: positions } } } : {}),
+      } as never,
     },
-  });
-  return writes;
+  };
 }
 
 function toStoredDay(doc: BusinessDayDoc): StoredDay {
@@ -162,6 +162,8 @@ export class AggregatesRepository {
     @InjectModel(BUSINESS_NAMES) private readonly names: Model<BusinessNameDoc>,
   ) {}
 
+  private readonly knownMonths = new Set<string>();
+
   /** The driver's collections, typed with string ids, for the guarded writes. */
   private get dayCollection() {
     return this.days.collection as unknown as Collection<BusinessDayDoc>;
@@ -181,19 +183,26 @@ export class AggregatesRepository {
     const alreadyRecorded = new Set(recorded.map((r) => r._id));
     const cells = cellBatches(events.filter((e) => !alreadyRecorded.has(e.eventId)));
     if (cells.length > 0) {
-      const incremented = await this.pendingOf(cells.map((c) => c.id));
+      const stored = await this.cellStates(cells.map((c) => c.id));
       // The guarded updates below never upsert: two consumers upserting the same new day could lose an increment.
-      await this.ensureExist(this.dayCollection, cells.map((c) => ({ _id: c.id, ...c.where })));
+      await this.ensureExist(this.dayCollection, cells.filter((c) => !stored.has(c.id)).map((c) => ({ _id: c.id, ...c.where })));
       const toIncrement = cells
-        .map((cell) => ({ ...cell, events: cell.events.filter((e) => !incremented.get(cell.id)?.has(e.eventId)) }))
+        .map((cell) => ({ ...cell, events: cell.events.filter((e) => !stored.get(cell.id)?.pending.has(e.eventId)) }))
         .filter((cell) => cell.events.length > 0);
-      if (toIncrement.length > 0) await this.dayCollection.bulkWrite(toIncrement.flatMap(incrementWrites), { ordered: false });
-      // Every id must now be pending on its day. One that is not met a guard held by a concurrent
-      // redelivery of another event of its group: it is applied again on its own.
-      const pendingAfter = await this.pendingOf(toIncrement.map((c) => c.id));
+      let verify = false;
+      if (toIncrement.length > 0) {
+        const result = await this.dayCollection.bulkWrite(
+          toIncrement.map((cell) => incrementWrite(cell, stored.get(cell.id)?.people ?? 0)),
+          { ordered: false },
+        );
+        verify = result.matchedCount < toIncrement.length;
+      }
+      // A guard that matched nothing met a concurrent redelivery of an event of its group: every
+      // id must then be pending on its day, and one that is not is applied again on its own.
+      const pendingAfter = verify ? await this.cellStates(toIncrement.map((c) => c.id)) : undefined;
       for (const cell of toIncrement) {
         for (const event of cell.events) {
-          if (pendingAfter.get(cell.id)?.has(event.eventId)) counted.add(event.eventId);
+          if (!pendingAfter || pendingAfter.get(cell.id)?.pending.has(event.eventId)) counted.add(event.eventId);
           else if ((await this.applyMany([event])).has(event.eventId)) counted.add(event.eventId);
         }
       }
@@ -215,18 +224,20 @@ export class AggregatesRepository {
       { ordered: false },
     );
     const months = [...new Set(cells.map((c) => c.where.month))];
-    await this.ensureExist(this.overviewCollection, months.map((month) => ({ _id: month, version: 0, dirty: true })));
+    // A month's document, once there, is never removed: each is made sure of once per process.
+    await this.ensureExist(this.overviewCollection, months.filter((m) => !this.knownMonths.has(m)).map((month) => ({ _id: month, version: 0, dirty: true })));
+    for (const month of months) this.knownMonths.add(month);
     await this.overviewCollection.bulkWrite(
       months.map((month) => ({ updateOne: { filter: { _id: month }, update: { $inc: { version: 1 }, $set: { dirty: true } } } })),
       { ordered: false },
     );
   }
 
-  /** The event ids each day holds in `pending` (incremented, not yet recorded). */
-  private async pendingOf(cellIds: string[]): Promise<Map<string, Set<string>>> {
+  /** Per stored day: the event ids it holds in `pending` (incremented, not yet recorded) and how many positions it keeps. */
+  private async cellStates(cellIds: string[]): Promise<Map<string, { pending: Set<string>; people: number }>> {
     if (cellIds.length === 0) return new Map();
-    const docs = await this.dayCollection.find({ _id: { $in: cellIds } }, { projection: { pending: 1 } }).toArray();
-    return new Map(docs.map((d) => [d._id, new Set(d.pending ?? [])]));
+    const docs = await this.dayCollection.find({ _id: { $in: cellIds } }, { projection: { pending: 1, people: 1 } }).toArray();
+    return new Map(docs.map((d) => [d._id, { pending: new Set(d.pending ?? []), people: d.people?.length ?? 0 }]));
   }
 
   /** Inserts the documents that are missing; existing ones are left as they are. */
