@@ -22,8 +22,8 @@ class MemoryDeliveries {
   readonly records = new Map<string, DeliveryState & { draft: DeliveryDraft; reason?: string; outbox: OutboxEntry[]; intent?: EmailIntent; retryAt?: Date }>();
   failNextConclude = false;
 
-  async findState(id: string) {
-    return this.records.get(id);
+  async findStates(ids: readonly string[]) {
+    return new Map(ids.flatMap((id) => (this.records.has(id) ? [[id, { ...this.records.get(id)! }] as const] : [])));
   }
   async park(draft: DeliveryDraft, intent: EmailIntent, wait: { since: Date; retryAt: Date }) {
     const record = this.records.get(draft.notificationId);
@@ -79,8 +79,12 @@ function setup(maxWaitMs = 0) {
   const people = new Set(['reviewer-1']);
   const contacts = {
     known: people,
-    findByUserId: async (userId: string) =>
-      people.has(userId) ? { userId, email: `${userId}@example.com`.replace('reviewer-1@', 'reviewer@'), preferredLanguage: 'nl-BE', displayName: 'Ann', asOf: new Date(), sourceEventId: 'e' } : undefined,
+    findByUserIds: async (userIds: readonly string[]) =>
+      new Map(
+        userIds
+          .filter((userId) => people.has(userId))
+          .map((userId) => [userId, { userId, email: `${userId}@example.com`.replace('reviewer-1@', 'reviewer@'), preferredLanguage: 'nl-BE', displayName: 'Ann', asOf: new Date(), sourceEventId: 'e' }]),
+      ),
   };
   const users: Record<string, { email: string; preferredLanguage: string }> = {
     'owner-1': { email: 'owner@shop.example', preferredLanguage: 'de-AT' },

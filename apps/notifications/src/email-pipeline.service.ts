@@ -8,7 +8,8 @@ import { EmailRenderer } from './adapters/mail/email.renderer';
 import { MailSender } from './adapters/mail/mail.sender';
 import { BusinessRepository, type BusinessProfile } from './adapters/mongo/business.repository';
 import { ContactRepository } from './adapters/mongo/contact.repository';
-import { DELIVERIES, DeliveryRepository, type DeliveryDraft } from './adapters/mongo/delivery.repository';
+import type { Contact } from './domain/contact.types';
+import { DELIVERIES, DeliveryRepository, type DeliveryDraft, type DeliveryState } from './adapters/mongo/delivery.repository';
 import { attemptDelivery, deliveryEventId, profileWait } from './domain/delivery.policy';
 import { FINAL_STATUSES, type DeliveryResult } from './domain/delivery.types';
 import { checkDeliverable, planEmails } from './domain/email.policy';
@@ -35,6 +36,13 @@ const LINK_PAGES: Record<LinkPurpose, { base: keyof Omit<LinkSettings, 'linkKey'
 
 /** Emails in flight at once: a little above the SMTP pool's connections, so rendering and store round trips fill the gaps. */
 const EMAIL_CONCURRENCY = 8;
+
+/** Read once per batch of emails (see prefetch). */
+interface Prefetched {
+  states: Map<string, DeliveryState>;
+  contacts: Map<string, Contact>;
+  businesses: Map<string, Promise<BusinessProfile | undefined>>;
+}
 
 interface ResolvedRecipient {
   email: string;
@@ -89,27 +97,36 @@ export class EmailPipeline {
   }
 
   private async deliverAll(intents: readonly EmailIntent[], now?: Date): Promise<void> {
+    if (intents.length === 0) return;
+    const known = await this.prefetch(intents);
     const failures: unknown[] = [];
     let next = 0;
     const worker = async () => {
       while (next < intents.length) {
         const intent = intents[next++]!;
-        await this.deliver(intent, now ?? new Date()).catch((error: unknown) => void failures.push(error));
+        await this.deliver(intent, now ?? new Date(), known).catch((error: unknown) => void failures.push(error));
       }
     };
     await Promise.all(Array.from({ length: Math.min(EMAIL_CONCURRENCY, intents.length) }, worker));
     if (failures.length > 0) throw failures.find((f) => classifyFailure(f) === 'transient') ?? failures[0];
   }
 
-  private async deliver(intent: EmailIntent, now: Date): Promise<void> {
-    const state = await this.deliveries.findState(intent.notificationId);
+  /** What a batch's emails need to know, read once for all of them: their delivery states and people's contacts. */
+  private async prefetch(intents: readonly EmailIntent[]): Promise<Prefetched> {
+    const people = [...new Set(intents.flatMap((i) => (i.recipient.directory === 'people' ? [i.recipient.userId] : [])))];
+    const [states, contacts] = await Promise.all([this.deliveries.findStates(intents.map((i) => i.notificationId)), this.contacts.findByUserIds(people)]);
+    return { states, contacts, businesses: new Map() };
+  }
+
+  private async deliver(intent: EmailIntent, now: Date, known: Prefetched): Promise<void> {
+    const state = known.states.get(intent.notificationId);
     if (state && (FINAL_STATUSES as readonly string[]).includes(state.status)) {
       // Already sent or failed: a redelivery. Only make sure its event got out.
       if (state.outboxPending) await this.relay.flush(DELIVERIES, intent.notificationId);
       return;
     }
 
-    const [recipient, business] = await Promise.all([this.findRecipient(intent.recipient), this.businesses.findProfile(intent.businessId)]);
+    const [recipient, business] = await Promise.all([this.findRecipient(intent.recipient, known), this.findBusiness(intent.businessId, known)]);
     const language = resolveLanguage(recipient?.preferredLanguage);
     const draft: DeliveryDraft = {
       notificationId: intent.notificationId,
@@ -183,9 +200,16 @@ export class EmailPipeline {
     await this.relay.flush(DELIVERIES, draft.notificationId);
   }
 
-  private async findRecipient(recipient: Recipient): Promise<ResolvedRecipient | undefined> {
+  /** A batch's emails mostly name a few businesses: each is read once per batch. */
+  private findBusiness(businessId: string, known: Prefetched): Promise<BusinessProfile | undefined> {
+    const found = known.businesses.get(businessId) ?? this.businesses.findProfile(businessId);
+    known.businesses.set(businessId, found);
+    return found;
+  }
+
+  private async findRecipient(recipient: Recipient, known: Prefetched): Promise<ResolvedRecipient | undefined> {
     if (recipient.directory === 'people') {
-      const contact = await this.contacts.findByUserId(recipient.userId);
+      const contact = known.contacts.get(recipient.userId);
       return contact && { email: contact.email, preferredLanguage: contact.preferredLanguage, name: contact.displayName };
     }
     const user = await this.businesses.findUser(recipient.businessId, recipient.userId);

@@ -46,16 +46,26 @@ export class ContactRepository {
   }
 
   async findByUserId(userId: string): Promise<Contact | undefined> {
-    const doc = await this.contacts.findById(userId).lean();
-    if (!doc) return undefined;
-    const context = `contact:${userId}`;
-    return {
-      userId,
-      email: this.keyRing.open(doc.sealedEmail, context),
-      displayName: this.keyRing.open(doc.sealedDisplayName, context),
-      preferredLanguage: doc.preferredLanguage,
-      asOf: doc.asOf,
-      sourceEventId: doc.sourceEventId,
-    };
+    return (await this.findByUserIds([userId])).get(userId);
+  }
+
+  /** Many contacts in one read (a consumer batch's recipients), with their details opened. */
+  async findByUserIds(userIds: readonly string[]): Promise<Map<string, Contact>> {
+    if (userIds.length === 0) return new Map();
+    const docs = await this.contacts.find({ _id: { $in: [...userIds] } }).lean();
+    return new Map(
+      docs.map((doc) => {
+        const context = `contact:${doc._id}`;
+        const contact: Contact = {
+          userId: doc._id,
+          email: this.keyRing.open(doc.sealedEmail, context),
+          displayName: this.keyRing.open(doc.sealedDisplayName, context),
+          preferredLanguage: doc.preferredLanguage,
+          asOf: doc.asOf,
+          sourceEventId: doc.sourceEventId,
+        };
+        return [doc._id, contact];
+      }),
+    );
   }
 }

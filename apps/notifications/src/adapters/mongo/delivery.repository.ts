@@ -53,15 +53,21 @@ export class DeliveryRepository {
     private readonly hasher: RecipientHasher,
   ) {}
 
-  async findState(notificationId: string): Promise<DeliveryState | undefined> {
-    const doc = await this.deliveries.findById(notificationId, { status: 1, attempts: 1, outboxPending: 1, waitingSince: 1, waits: 1 }).lean();
-    if (!doc) return undefined;
-    return {
-      status: doc.status,
-      attempts: doc.attempts ?? 0,
-      outboxPending: doc.outboxPending ?? false,
-      ...(doc.waitingSince ? { waitingSince: doc.waitingSince, waits: doc.waits ?? 0 } : {}),
-    };
+  /** The states of many deliveries in one read (a consumer batch's emails); absent ones were never recorded. */
+  async findStates(notificationIds: readonly string[]): Promise<Map<string, DeliveryState>> {
+    if (notificationIds.length === 0) return new Map();
+    const docs = await this.deliveries.find({ _id: { $in: [...notificationIds] } }, { status: 1, attempts: 1, outboxPending: 1, waitingSince: 1, waits: 1 }).lean();
+    return new Map(
+      docs.map((doc) => [
+        doc._id,
+        {
+          status: doc.status,
+          attempts: doc.attempts ?? 0,
+          outboxPending: doc.outboxPending ?? false,
+          ...(doc.waitingSince ? { waitingSince: doc.waitingSince, waits: doc.waits ?? 0 } : {}),
+        },
+      ]),
+    );
   }
 
   /**
