@@ -18,6 +18,11 @@ export function crash(service: ServiceName): void {
   process.kill(pidListeningOn(profile().servicePorts[service]), 'SIGKILL');
 }
 
+/** SIGTERM, as an orchestrator stops a process: the graceful path (drain, commit, leave the group). */
+export function terminate(service: ServiceName): void {
+  process.kill(pidListeningOn(profile().servicePorts[service]), 'SIGTERM');
+}
+
 export async function waitUntilPortFree(port: number): Promise<void> {
   for (let i = 0; i < 100; i++) {
     try {
