@@ -70,6 +70,7 @@ export class KafkaEventContext {
 export class KafkaEventServer extends Server implements CustomTransportStrategy {
   private consumer?: Consumer;
   private running = false;
+  private closing = false;
   private connected = false;
   private readonly log = new Logger('KafkaEventServer');
 
@@ -77,9 +78,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     super();
   }
 
-  /** Whether the consumer is connected and in its group (for /health). */
+  /** Whether the consumer is connected and in its group (for /health); not while it shuts down. */
   isConnected(): boolean {
-    return !this.running || this.connected;
+    return !this.closing && (!this.running || this.connected);
   }
 
   listen(callback: (error?: unknown) => void): void {
@@ -137,7 +138,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     });
   }
 
-  private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+  private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary, uncommittedOffsets }: EachBatchPayload): Promise<void> {
     const topic = findTopic(batch.topic)!;
     const deps: Omit<ProcessorDeps, 'handle'> = {
       groupId: this.options.groupId,
@@ -171,7 +172,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         await heartbeat();
       }
     }
-    await commitOffsetsIfNecessary();
+    // Stopping: commit what was resolved now rather than at the next auto-commit interval.
+    await commitOffsetsIfNecessary(this.running ? undefined : uncommittedOffsets());
   }
 
   private async dispatch<T>(pattern: string, payload: Envelope | Envelope[], partition: number, offset: string): Promise<T | undefined> {
@@ -185,6 +187,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
 
   /** Stops fetching, lets the in-flight message finish, commits resolved offsets, leaves the group. */
   async close(): Promise<void> {
+    this.closing = true;
     this.running = false;
     await this.consumer?.disconnect();
     this.consumer = undefined;
