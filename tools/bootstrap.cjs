@@ -17,6 +17,7 @@ const commands = {
   test: ['tools/run-tests.ts'],
   token: ['tools/token.ts'],
   demo: ['tools/demo/demo.ts'],
+  bench: ['tools/bench/bench.ts'],
 };
 
 function installNeeded() {

@@ -424,6 +424,8 @@ export interface MongoOptions {
   backend: 'h2' | 'memory';
   /** h2 file, default <dataDir>/mongo/db.mv */
   file?: string;
+  /** JVM -Xmx (default 1g); the memory backend keeps every document on the heap, so big loads need more */
+  maxHeap?: string;
   log: Log;
   timeoutMs?: number;
 }
@@ -447,7 +449,7 @@ export async function startMongo(o: MongoOptions): Promise<ManagedProcess> {
   const args = [
     // the memory backend keeps every document on the heap
     '-Xms64m',
-    '-Xmx1g',
+    `-Xmx${o.maxHeap ?? '1g'}`,
     '-XX:+UseSerialGC',
     '-Xshare:auto',
     '-cp',

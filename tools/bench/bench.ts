@@ -1,0 +1,176 @@
+// `npm run bench [-- --quick]`: builds the services, starts a stack of its own
+// (tools/bench/bench-stack.ts), runs the scenarios of issue #9 one after another
+// on a quiet system, prints the table and writes bench-results/<time>/ (JSON,
+// SVG chart, table) and bench-results/latest.json. The stack is stopped at the
+// end, on Ctrl-C and on failure. Each figure is printed beside a baseline
+// measured in the same run, on the same machine.
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { startStack, type RunningStack } from '../stack/stack.ts';
+import { benchProfile, newSecrets } from './bench-stack.ts';
+import { keyRingOf, openClients, type BenchContext } from './context.ts';
+import { evaluate, type Figure } from './goals.ts';
+import { parseOptions, type ScenarioName } from './options.ts';
+import { Progress } from './progress.ts';
+import { renderJson, renderSvg, renderTable, type BenchDocument } from './report.ts';
+import { analyticsLarge, analyticsSmall, type ReadResult } from './scenarios/analytics-reads.ts';
+import { latencyScenario } from './scenarios/latency.ts';
+import { notificationsScenario } from './scenarios/notifications.ts';
+import { pipelineScenario } from './scenarios/pipeline.ts';
+import { respondentHttpScenario } from './scenarios/respondent-http.ts';
+
+const repoRoot = join(__dirname, '..', '..');
+
+// kafkajs 2.2.4 schedules a harmless negative timeout that Node 24 warns about
+// (kafkajs issue #1751); tsx runs this file in a child that doesn't inherit
+// bootstrap.cjs's --disable-warning, so that one warning is dropped here.
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  if (warning.name !== 'TimeoutNegativeWarning') process.stderr.write(`${warning.name}: ${warning.message}\n`);
+});
+
+const TITLES: Record<ScenarioName, string> = {
+  'analytics-small': 'analytics reads, small: fill and time the dashboard API',
+  pipeline: 'pipeline: answers published, stored and counted (baseline: bare kafkajs consumer)',
+  latency: 'latency: end-to-end at a steady offered load',
+  notifications: 'notifications: emails rendered and delivered (baseline: pooled nodemailer)',
+  'respondent-http': 'respondent HTTP: POST /respond/:token under autocannon (baseline: /health)',
+  'analytics-large': 'analytics reads, large: fill and time the dashboard API again',
+};
+
+function build(progress: Progress): void {
+  const swc = join(repoRoot, 'node_modules', '@swc', 'cli', 'bin', 'swc.js');
+  const result = spawnSync(process.execPath, [swc, 'apps', 'libs', '-d', 'dist', '--copy-files', '--config-file', '.swcrc'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (result.status !== 0) throw new Error('the build failed (see above)');
+  progress.line('      services built');
+}
+
+function writeResults(doc: BenchDocument, table: string): string {
+  const dir = join(repoRoot, 'bench-results', doc.startedAt.replace(/[:.]/g, '-'));
+  mkdirSync(dir, { recursive: true });
+  const json = renderJson(doc);
+  writeFileSync(join(dir, 'bench.json'), json);
+  writeFileSync(join(dir, 'chart.svg'), renderSvg(doc.figures, `npm run bench${doc.mode === 'quick' ? ' --quick' : ''}: ${doc.startedAt}`));
+  writeFileSync(join(dir, 'table.txt'), `${table}\n`);
+  writeFileSync(join(repoRoot, 'bench-results', 'latest.json'), json);
+  return dir;
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  const progress = new Progress();
+  const startedAt = new Date().toISOString();
+  const totalStages = options.scenarios.length + 2;
+  let stage = 0;
+  progress.line(`npm run bench (${options.mode} mode): ${options.scenarios.join(', ')}`);
+
+  progress.stage(++stage, totalStages, 'building the services and starting the bench stack');
+  if (options.build) build(progress);
+  const secrets = newSecrets();
+  const profile = benchProfile(repoRoot, options.mode, options.portOffset, secrets);
+  let stack: RunningStack | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= (stack?.stop() ?? Promise.resolve()).catch(() => undefined));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      progress.line(`\n${signal}: stopping the bench stack...`);
+      void stop().then(() => process.exit(130));
+    });
+  }
+
+  const figures: Figure[] = [];
+  const failures: BenchDocument['failures'] = [];
+  const details: Record<string, unknown> = {};
+  let ctx: BenchContext | undefined;
+  try {
+    const stackStarted = Date.now();
+    stack = await startStack(repoRoot, profile, (line) => progress.line(`      stack: ${line}`));
+    progress.line(`      stack up in ${((Date.now() - stackStarted) / 1000).toFixed(1)} s (data and logs in ${profile.dataDir})`);
+    ctx = { options, stack, secrets, keyRing: keyRingOf(secrets), runId: randomUUID().slice(0, 8), progress, details, paused: new Set(), ...(await openClients(stack)) };
+
+    const scenariosStarted = Date.now();
+    let small: ReadResult | undefined;
+    let smallFigures: Figure[] = [];
+    for (const scenario of options.scenarios) {
+      progress.stage(++stage, totalStages, TITLES[scenario]);
+      const began = Date.now();
+      try {
+        switch (scenario) {
+          case 'analytics-small': {
+            const measured = await analyticsSmall(ctx);
+            small = measured.result;
+            smallFigures = measured.figures;
+            break;
+          }
+          case 'pipeline':
+            figures.push(...(await pipelineScenario(ctx)));
+            break;
+          case 'latency':
+            figures.push(...(await latencyScenario(ctx)));
+            break;
+          case 'notifications':
+            figures.push(...(await notificationsScenario(ctx)));
+            break;
+          case 'respondent-http':
+            figures.push(...(await respondentHttpScenario(ctx)));
+            break;
+          case 'analytics-large':
+            figures.push(...(await analyticsLarge(ctx, small)));
+            // The small run is now the baseline column of these rows.
+            smallFigures = [];
+            break;
+        }
+        progress.line(`      (${((Date.now() - began) / 1000).toFixed(0)} s)`);
+      } catch (error) {
+        const message = (error as Error).stack ?? String(error);
+        failures.push({ scenario, error: message });
+        progress.line(`      FAILED: ${(error as Error).message}`);
+      }
+    }
+    figures.push(...smallFigures);
+    progress.line(`\n      scenarios took ${((Date.now() - scenariosStarted) / 1000).toFixed(0)} s after the stack was up`);
+  } catch (error) {
+    failures.push({ scenario: 'stack', error: (error as Error).stack ?? String(error) });
+    progress.line(`      FAILED: ${(error as Error).message}`);
+  } finally {
+    if (ctx) {
+      await Promise.all([ctx.producer.disconnect(), ctx.admin.disconnect(), ctx.mongo.close()]).catch(() => undefined);
+    }
+  }
+
+  progress.stage(++stage, totalStages, 'results');
+  const evaluated = figures.map(evaluate);
+  const table = renderTable(evaluated);
+  const doc: BenchDocument = {
+    startedAt,
+    mode: options.mode,
+    machine: { cpus: cpus().length, totalMemoryMb: Math.round(totalmem() / 1_048_576), node: process.version },
+    figures: evaluated,
+    details,
+    failures,
+  };
+  const dir = writeResults(doc, table);
+  progress.line(`\n${table}\n`);
+  for (const failure of failures) progress.line(`failed: ${failure.scenario}: ${failure.error.split('\n')[0]}`);
+  progress.line(`results: ${dir} (bench.json, chart.svg, table.txt) and bench-results/latest.json`);
+  if (options.mode === 'quick') progress.line('quick mode: small sizes for development; the goals are stated for the full run.');
+
+  if (options.keep && stack) {
+    progress.line(`--keep: the bench stack is still running (${profile.dataDir}); Ctrl-C stops it.`);
+    await new Promise(() => undefined);
+  }
+  progress.line('stopping the bench stack...');
+  await stop();
+  return failures.length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`\nnpm run bench failed: ${error.message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,97 @@
+// Sizes of each scenario, per mode. Full mode is issue #9's figures; quick mode
+// keeps the same shape at sizes that finish in about a minute once the stack is
+// up, for working on the bench or on a hot path.
+import { parseArgs } from 'node:util';
+
+export type Mode = 'quick' | 'full';
+
+// In this order: the pipeline leaves notifications a backlog of an email record per
+// request that takes it long to work through, so it runs after the scenarios that
+// need a quiet system, and the large analytics fill comes last (see analytics-reads.ts).
+export const SCENARIOS = ['analytics-small', 'latency', 'notifications', 'respondent-http', 'pipeline', 'analytics-large'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface Sizes {
+  /** Answered feedback requests in the pipeline run (two events each). */
+  pipelineAnswers: number;
+  /** Offered load of the latency run, and how long it lasts. */
+  latencyRatePerSecond: number;
+  latencySeconds: number;
+  /** Unique respondent links answered under autocannon (one request each). */
+  respondTokens: number;
+  /** How long autocannon hammers /health, the respondent baseline. */
+  healthSeconds: number;
+  httpConnections: number;
+  /** Emails sent through the pipeline, and by the bare nodemailer baseline. */
+  emails: number;
+  /** Events counted by analytics behind the first and the second read measurement. */
+  analyticsSmall: number;
+  analyticsLarge: number;
+  /** Sequential calls per analytics endpoint (p95 over these). */
+  readCalls: number;
+}
+
+export const SIZES: Record<Mode, Sizes> = {
+  full: {
+    pipelineAnswers: 100_000,
+    latencyRatePerSecond: 1000,
+    latencySeconds: 30,
+    respondTokens: 5000,
+    healthSeconds: 10,
+    httpConnections: 10,
+    emails: 2000,
+    analyticsSmall: 10_000,
+    analyticsLarge: 1_000_000,
+    readCalls: 1000,
+  },
+  // Sized for a quick look while developing: about a minute once consumption is
+  // batched (the drains between scenarios wait for the slowest consumer).
+  quick: {
+    pipelineAnswers: 2000,
+    latencyRatePerSecond: 1000,
+    latencySeconds: 2,
+    respondTokens: 200,
+    healthSeconds: 2,
+    httpConnections: 10,
+    emails: 100,
+    analyticsSmall: 2000,
+    analyticsLarge: 10_000,
+    readCalls: 100,
+  },
+};
+
+export interface BenchOptions {
+  mode: Mode;
+  sizes: Sizes;
+  /** Ports are the e2e profile's shifted by this (500 by default, clear of the e2e offsets in use). */
+  portOffset: number;
+  scenarios: ScenarioName[];
+  /** Leave the stack running at the end (to look at it); Ctrl-C stops it. */
+  keep: boolean;
+  /** Build the services first (default), so the bench measures the code as it is now. */
+  build: boolean;
+}
+
+export const USAGE = `usage: npm run bench -- [--quick] [--only ${SCENARIOS.join(',')}] [--port-offset 500] [--keep] [--no-build]`;
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      'port-offset': { type: 'string', default: process.env.BENCH_PORT_OFFSET ?? '500' },
+      keep: { type: 'boolean', default: false },
+      'no-build': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) throw new Error(USAGE);
+  const mode: Mode = values.quick ? 'quick' : 'full';
+  const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = only?.filter((s) => !(SCENARIOS as readonly string[]).includes(s)) ?? [];
+  if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(', ')}\n${USAGE}`);
+  const portOffset = Number(values['port-offset']);
+  if (!Number.isInteger(portOffset) || portOffset < 0) throw new Error(`--port-offset must be a non-negative integer\n${USAGE}`);
+  return { mode, sizes: SIZES[mode], portOffset, scenarios: only ? SCENARIOS.filter((s) => only.includes(s)) : [...SCENARIOS], keep: values.keep, build: !values['no-build'] };
+}
