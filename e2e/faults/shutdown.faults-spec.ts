@@ -69,9 +69,15 @@ async function sigtermMidStream(c: Case): Promise<void> {
   try {
     const stream = await c.prepare(prefix);
     const keyOf = new Map(stream.map((e) => [e.eventId, e.key]));
-    for (let offset = 0; offset < stream.length; offset += BATCH) {
-      await publish(c.topic, stream.slice(offset, offset + BATCH).map(({ key, value }) => ({ key, value })));
-    }
+    // Published while the instance consumes, so the SIGTERM lands mid-stream however fast
+    // it is (a batch consumer can otherwise finish a pre-published stream before the signal).
+    const publishing = (async () => {
+      for (let offset = 0; offset < stream.length; offset += BATCH) {
+        await publish(c.topic, stream.slice(offset, offset + BATCH).map(({ key, value }) => ({ key, value })));
+      }
+    })();
+    // Awaited after the exit; meanwhile a failure must not be an unhandled rejection.
+    publishing.catch(() => undefined);
     await eventually(`${c.stopAfter} effects before the SIGTERM`, async () => ((await c.effects(prefix, stream)).size >= c.stopAfter ? true : undefined), 240_000);
 
     let inFlightAtSignal = 0;
@@ -102,6 +108,7 @@ async function sigtermMidStream(c: Case): Promise<void> {
       await first.process.stop(GRACE_MS);
     }
     const exitCode = await first.process.exited;
+    await publishing;
     // Reported, not asserted: how long the drain took depends on the machine.
     const drainSeconds = ((Date.now() - signalled) / 1000).toFixed(1);
 
