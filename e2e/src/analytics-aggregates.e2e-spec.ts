@@ -1,20 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { respondentLinkKey, signRespondentLink } from '@feedback/auth';
 import { DEV_JWT_SECRET } from '@feedback/config';
-import {
-  envelope,
-  eventually,
-  kafka,
-  publish,
-  publishBusiness,
-  publishConversation,
-  publishReview,
-  publishUser,
-  serviceUrl,
-  token,
-  withDatabase,
-  type BusinessFixture,
-} from './support';
+import { type BusinessFixture, envelope, eventually, kafka, personal, publish, publishBusiness, publishConversation, publishReview, publishUser, serviceUrl, token, withDatabase } from './support';
 
 /**
  * Analytics end to end (A1–A3): a realistic mix of the project's events,
@@ -353,7 +340,7 @@ describe('analytics aggregates (A1, A3, F15, idempotency)', () => {
       for (const [n, requestId] of requestIds.entries()) {
         const response =
           n < 10
-            ? await post(link('feedback-request', requestId), { score: (n % 5) + 1, comment: track(`Analytics must never keep this comment ${randomUUID()}`) })
+            ? await post(link('feedback-request', requestId), { score: (n % 5) + 1, comment: personal(track(`Analytics must never keep this comment ${randomUUID()}`)) })
             : await post(`${link('feedback-request', requestId)}/decline`, {});
         expect(response.status).toBe(201);
       }
@@ -370,7 +357,7 @@ describe('analytics aggregates (A1, A3, F15, idempotency)', () => {
         return response.status === 201 ? ((await response.json()) as { id: string }) : undefined;
       });
       track(asked.id);
-      const shared = { email: track(`shared.${randomUUID()}@mail.example`), referenceNumber: track(`ORD-${randomUUID().slice(0, 8)}`), phone: track('+31 6 1234 5678') };
+      const shared = { email: track(`shared.${randomUUID()}@mail.example`), referenceNumber: personal(track(`ORD-${randomUUID().slice(0, 8)}`)), phone: personal(track('+31 6 1234 5678')) };
       expect((await post(link('information-request', asked.id), shared)).status).toBe(201);
 
       const body = await eventually('the real flow counted', async () => {

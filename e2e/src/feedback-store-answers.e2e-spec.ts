@@ -3,7 +3,7 @@ import { respondentLinkKey, signRespondentLink } from '@feedback/auth';
 import { feedbackCommentContext } from '@feedback/contracts';
 import { DEV_JWT_SECRET, loadConfig, serviceEnvSchema } from '@feedback/config';
 import { KeyRing } from '@feedback/pii';
-import { collect, envelope, eventually, publish, publishBusiness, publishConversation, publishUser, readAll, serviceUrl, token, withDatabase, type BusinessFixture } from './support';
+import { type BusinessFixture, collect, envelope, eventually, personal, publish, publishBusiness, publishConversation, publishUser, readAll, serviceUrl, token, withDatabase } from './support';
 
 // feedback-store, answers to customer feedback requests (DESIGN.md F6-F8, F10, F12, F13):
 // stored write-once from FeedbackSubmitted with the comment encrypted, read by the
@@ -45,7 +45,7 @@ function submitted(business: BusinessFixture, overrides: Record<string, unknown>
       representativeIds: [],
       surveyType: 'csat',
       score: 4,
-      comment: `Helpful staff ${randomUUID()}`,
+      comment: personal(`Helpful staff ${randomUUID()}`),
       requestedAt: new Date(Date.now() - 3_600_000).toISOString(),
       submittedAt: new Date().toISOString(),
       ...overrides,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig, serviceEnvSchema } from '@feedback/config';
 import { KeyRing } from '@feedback/pii';
-import { collect, envelope, eventually, publish, serviceUrl, token, withDatabase } from './support';
+import { collect, envelope, eventually, personal, publish, serviceUrl, token, withDatabase } from './support';
 
 // feedback-store, shared details of information requests (DESIGN.md I6, I7, R1 prerequisite):
 // disclosures arrive sealed on info.disclosures.v1, business users read them with an audit trail.
@@ -74,7 +74,7 @@ beforeAll(async () => {
 });
 
 describe('feedback-store: shared details of an information request', () => {
-  const values = { email: `pat.${run}@example.com`, referenceNumber: `ORD-${run}`, fullName: `Pat Doe ${run}` };
+  const values = { email: `pat.${run}@example.com`, referenceNumber: personal(`ORD-${run}`), fullName: personal(`Pat Doe ${run}`) };
   const providedAt = new Date(Date.now() - 86_400_000).toISOString();
   let request: Awaited<ReturnType<typeof disclosed>>;
   beforeAll(async () => {
@@ -164,7 +164,7 @@ describe('feedback-store: shared details of an information request', () => {
 
 describe('feedback-store: every read of shared details is audit-logged', () => {
   it('logs who read, when, and the fixed purpose; shows the log to admins only', async () => {
-    const { requestId } = await disclosed({ phone: '+32 470 12 34 56' });
+    const { requestId } = await disclosed({ phone: personal('+32 470 12 34 56') });
     const started = Date.now();
     expect((await call('GET', `${base(requestId)}/details`, asMember())).status).toBe(200);
     // The route takes no purpose: a query parameter changes nothing.
@@ -205,7 +205,7 @@ describe('feedback-store: every read of shared details is audit-logged', () => {
 
 describe('feedback-store: identification outcome (R1 prerequisite)', () => {
   it('records whether the person was identified and emits IdentificationRecorded for each change', async () => {
-    const { requestId, facts } = await disclosed({ referenceNumber: `BK-${run}` });
+    const { requestId, facts } = await disclosed({ referenceNumber: personal(`BK-${run}`) });
     const path = `${base(requestId)}/identification`;
 
     const first = await call('POST', path, asMember(), { identified: false });
@@ -235,7 +235,7 @@ describe('feedback-store: identification outcome (R1 prerequisite)', () => {
   });
 
   it('validates the body, after authentication and authorization', async () => {
-    const { requestId } = await disclosed({ fullName: `Sam ${run}` });
+    const { requestId } = await disclosed({ fullName: personal(`Sam ${run}`) });
     const path = `${base(requestId)}/identification`;
     for (const body of [{}, { identified: 'yes' }, { identified: null }, { identified: true, note: 'extra' }]) {
       const response = await call('POST', path, asMember(), body);

@@ -1,19 +1,7 @@
 /// <reference lib="dom" />
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import {
-  eventually,
-  inbox,
-  launchBrowser,
-  linkIn,
-  mailTo,
-  publishBusiness,
-  publishReview,
-  publishUser,
-  serviceUrl,
-  token,
-  withDatabase,
-} from './support';
+import { eventually, inbox, launchBrowser, linkIn, mailTo, personal, publishBusiness, publishReview, publishUser, serviceUrl, token, withDatabase } from './support';
 
 const artifacts = join(__dirname, '..', 'artifacts');
 
@@ -62,7 +50,7 @@ describe('information request journey', () => {
     await page.check('#share-email');
     await page.fill('#email', 'reviewer.shared@mail.example');
     await page.check('#share-referenceNumber');
-    await page.fill('#referenceNumber', 'CMD-2026-118');
+    await page.fill('#referenceNumber', personal('CMD-2026-118'));
     await Promise.all([page.waitForNavigation(), page.click('button[type=submit] >> nth=0')]);
     expect(await page.textContent('main')).toContain('Bedankt');
     await page.screenshot({ path: join(artifacts, 'information-request-journey.png'), fullPage: true });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { respondentLinkKey, verifyRespondentLink } from '@feedback/auth';
 import { DEV_JWT_SECRET } from '@feedback/config';
-import { collect, envelope, eventually, inbox, mailTo, profile, publish, serviceEnv, serviceUrl, token, withDatabase } from './support';
+import { collect, envelope, eventually, inbox, mailTo, personal, profile, publish, serviceEnv, serviceUrl, token, withDatabase } from './support';
 
 // Black-box: upstream profiles and request events go in through Kafka, built by hand
 // as the upstream systems and the requests service would; emails come out in MailDev.
@@ -48,7 +48,7 @@ async function world(options: { reviewerLanguage: string; ownerLanguage: string;
   await publish(USERS, [
     {
       key: reviewer.userId,
-      value: JSON.stringify(envelope('UserProfileUpdated', { userId: reviewer.userId, email: reviewer.email, preferredLanguage: options.reviewerLanguage, displayName: 'Ann Peeters' })),
+      value: JSON.stringify(envelope('UserProfileUpdated', { userId: reviewer.userId, email: reviewer.email, preferredLanguage: options.reviewerLanguage, displayName: personal('Ann Peeters') })),
     },
   ]);
   await publish(BUSINESSES, [

@@ -3,7 +3,7 @@ import { MongoClient } from 'mongodb';
 import { feedbackCommentContext } from '@feedback/contracts';
 import { loadConfig, serviceEnvSchema } from '@feedback/config';
 import { KeyRing, type PiiKey } from '@feedback/pii';
-import { envelope, eventually, profile, publish, publishBusiness, startExtraInstance, token, urls, type BusinessFixture, type ExtraInstance } from './support';
+import { type BusinessFixture, envelope, eventually, type ExtraInstance, personal, profile, publish, publishBusiness, startExtraInstance, token, urls } from './support';
 
 // Rotating the PII key (PII_ENCRYPTION_KEYS, libs/pii KeyRing) on feedback-store, the
 // keeper of sealed comments and shared details. One extra instance (own port, consumer
@@ -103,11 +103,11 @@ const itemOf = (page: Json, requestId: string) => (page.items as Json[]).find((i
 
 describe('security: rotating the PII encryption key (feedback-store)', () => {
   const run = randomUUID().slice(0, 8);
-  const oldComment = `Written under key A ${run}`;
-  const oldValues = { email: `old.${run}@mail.example`, fullName: `Old Person ${run}`, referenceNumber: `ORD-A-${run}` };
-  const newComment = `Written after the rotation ${run}`;
-  const newCommentSealedB = `Sealed by a rotated requests ${run}`;
-  const newValues = { email: `new.${run}@mail.example`, phone: `+32 470 ${run.slice(0, 6)}` };
+  const oldComment = personal(`Written under key A ${run}`);
+  const oldValues = { email: `old.${run}@mail.example`, fullName: personal(`Old Person ${run}`), referenceNumber: personal(`ORD-A-${run}`) };
+  const newComment = personal(`Written after the rotation ${run}`);
+  const newCommentSealedB = personal(`Sealed by a rotated requests ${run}`);
+  const newValues = { email: `new.${run}@mail.example`, phone: personal(`+32 470 ${run.slice(0, 6)}`) };
   let old: { answer: string; disclosure: string };
   let fresh: { answer: string; answerSealedB: string; disclosure: string };
 

@@ -3,3 +3,4 @@ export * from './instances';
 export * from './upstream';
 export * from './browser';
 export * from './mail';
+export * from './personal';
