@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { feedbackCommentContext } from '@feedback/contracts';
-import { loadConfig, serviceEnvSchema } from '@feedback/config';
-import { KeyRing } from '@feedback/pii';
 import type { ManagedProcess } from '../../tools/stack/stack.ts';
 import { envelope, eventually, inbox, publish, publishBusiness, readAll, urls, withDatabase } from '../src/support';
+import { answerData, informationRequestedData } from './events';
 import { crash, restart } from './processes';
 
-const keyRing = new KeyRing(loadConfig(serviceEnvSchema(1, {}), {}).PII_ENCRYPTION_KEYS);
 const ANSWERS = Number(process.env.FAULT_ANSWERS ?? 3000);
 const EMAILS = Number(process.env.FAULT_EMAILS ?? 150);
 const BATCH = 250;
@@ -18,19 +15,7 @@ function answer(businessId: string, i: number) {
     value: JSON.stringify(
       envelope(
         'FeedbackSubmitted',
-        {
-          requestId,
-          businessId,
-          test: false,
-          conversationId: `conv-${requestId}`,
-          userId: `person-${i}`,
-          representativeIds: [],
-          surveyType: 'csat',
-          score: (i % 5) + 1,
-          sealedComment: keyRing.seal(`comment ${i}`, feedbackCommentContext(requestId)),
-          requestedAt: new Date(Date.now() - 3_600_000).toISOString(),
-          submittedAt: new Date().toISOString(),
-        },
+        answerData(requestId, businessId, i, { person: `person-${i}`, requestedAt: new Date(Date.now() - 3_600_000).toISOString() }),
         { source: 'requests' },
       ),
     ),
@@ -91,21 +76,12 @@ describe('crash: kill -9 of consumers under load', () => {
     );
     const requested = reviewers.map((reviewer) => {
       const requestId = `fault-ir-${randomUUID()}`;
-      const now = new Date();
       return {
         key: requestId,
         value: JSON.stringify(
           envelope(
             'InformationRequested',
-            {
-              requestId,
-              businessId: business.businessId,
-              reviewId: `rev-${requestId}`,
-              reviewerId: reviewer.userId,
-              requestedBy: business.admin.userId,
-              requestedAt: now.toISOString(),
-              expiresAt: new Date(now.getTime() + 72 * 3_600_000).toISOString(),
-            },
+            informationRequestedData(requestId, business, reviewer.userId),
             { source: 'requests' },
           ),
         ),

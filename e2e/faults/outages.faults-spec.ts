@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { feedbackCommentContext } from '@feedback/contracts';
-import { loadConfig, serviceEnvSchema } from '@feedback/config';
-import { KeyRing } from '@feedback/pii';
 import { SERVICES, startKafka, type ManagedProcess } from '../../tools/stack/stack.ts';
 import { envelope, eventually, inbox, profile, publish, publishBusiness, serviceUrl, withDatabase } from '../src/support';
+import { answerData } from './events';
 import { pidListeningOn, waitUntilPortFree } from './processes';
 
-const keyRing = new KeyRing(loadConfig(serviceEnvSchema(1, {}), {}).PII_ENCRYPTION_KEYS);
 const OUTAGE_MS = Number(process.env.FAULT_OUTAGE_MS ?? 30_000);
 const repoRoot = join(__dirname, '..', '..');
 
@@ -18,19 +15,7 @@ function answer(businessId: string, i: number) {
     value: JSON.stringify(
       envelope(
         'FeedbackSubmitted',
-        {
-          requestId,
-          businessId,
-          test: false,
-          conversationId: `conv-${requestId}`,
-          userId: `person-${i}`,
-          representativeIds: [],
-          surveyType: 'nps',
-          score: i % 11,
-          sealedComment: keyRing.seal(`outage ${i}`, feedbackCommentContext(requestId)),
-          requestedAt: new Date(Date.now() - 60_000).toISOString(),
-          submittedAt: new Date().toISOString(),
-        },
+        answerData(requestId, businessId, i, { person: `person-${i}`, requestedAt: new Date(Date.now() - 60_000).toISOString(), survey: 'nps' }),
         { source: 'requests' },
       ),
     ),

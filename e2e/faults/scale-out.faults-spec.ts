@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { feedbackCommentContext } from '@feedback/contracts';
-import { loadConfig, serviceEnvSchema } from '@feedback/config';
-import { KeyRing } from '@feedback/pii';
 import { SERVICES, type ManagedProcess, type ServiceName } from '../../tools/stack/stack.ts';
 import { envelope, eventually, mailCountsByRecipient, profile, publish, publishBusiness, readAll, startExtraInstance, withDatabase, type ExtraInstance } from '../src/support';
+import { answerData, informationRequestedData } from './events';
 import { counter, groupLag, sharedBy } from './consumer-groups';
 import { crash, restart, terminate } from './processes';
 
-const keyRing = new KeyRing(loadConfig(serviceEnvSchema(1, {}), {}).PII_ENCRYPTION_KEYS);
 const ANSWERS = Number(process.env.FAULT_SCALE_ANSWERS ?? 2000);
 const REVIEWS = 500;
 const CONVERSATIONS = 500;
@@ -89,31 +86,11 @@ describe('scale-out: two instances of every consumer service in one group', () =
     const requestedAt = new Date(Date.now() - 3_600_000).toISOString();
     const answers = Array.from({ length: ANSWERS }, (_, i) => {
       const requestId = `scale-${randomUUID()}`;
-      return message(requestId, 'FeedbackSubmitted', {
-        requestId,
-        businessId: business.businessId,
-        test: false,
-        conversationId: `conv-${requestId}`,
-        userId: `scale-person-${i}`,
-        representativeIds: [],
-        surveyType: 'csat',
-        score: (i % 5) + 1,
-        sealedComment: keyRing.seal(`comment ${i}`, feedbackCommentContext(requestId)),
-        requestedAt,
-        submittedAt: new Date().toISOString(),
-      });
+      return message(requestId, 'FeedbackSubmitted', answerData(requestId, business.businessId, i, { person: `scale-person-${i}`, requestedAt }));
     });
     const informationRequests = reviewers.map((reviewer) => {
       const requestId = `scale-ir-${randomUUID()}`;
-      return message(requestId, 'InformationRequested', {
-        requestId,
-        businessId: business.businessId,
-        reviewId: `rev-${requestId}`,
-        reviewerId: reviewer.userId,
-        requestedBy: business.admin.userId,
-        requestedAt,
-        expiresAt: new Date(Date.now() + 72 * 3_600_000).toISOString(),
-      });
+      return message(requestId, 'InformationRequested', informationRequestedData(requestId, business, reviewer.userId, new Date(requestedAt)));
     });
     const reviews = Array.from({ length: REVIEWS }, (_, i) => {
       const reviewId = `scale-rev-${randomUUID()}`;

@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { feedbackCommentContext } from '@feedback/contracts';
-import { loadConfig, serviceEnvSchema } from '@feedback/config';
-import { KeyRing } from '@feedback/pii';
 import type { ServiceName } from '../../tools/stack/stack.ts';
 import { envelope, eventually, mailCountsByRecipient, profile, publish, publishBusiness, readAll, startExtraInstance, withDatabase, type ExtraInstance } from '../src/support';
+import { answerData, informationRequestedData } from './events';
 import { committedOffsets, counter, groupLag, startGroupAtEnd, subscribedTopics } from './consumer-groups';
 import { pidListeningOn } from './processes';
 
-const keyRing = new KeyRing(loadConfig(serviceEnvSchema(1, {}), {}).PII_ENCRYPTION_KEYS);
 const ANSWERS = Number(process.env.FAULT_SHUTDOWN_ANSWERS ?? 2400);
 const REVIEWS = Number(process.env.FAULT_SHUTDOWN_REVIEWS ?? 1500);
 const EMAILS = Number(process.env.FAULT_SHUTDOWN_EMAILS ?? 200);
@@ -190,19 +187,7 @@ describe('graceful shutdown: SIGTERM mid-stream', () => {
       prepare: async () =>
         Array.from({ length: ANSWERS }, (_, i) => {
           const requestId = `shutdown-${randomUUID()}`;
-          return streamEvent(requestId, 'FeedbackSubmitted', {
-            requestId,
-            businessId,
-            test: false,
-            conversationId: `conv-${requestId}`,
-            userId: `shutdown-person-${i}`,
-            representativeIds: [],
-            surveyType: 'csat',
-            score: (i % 5) + 1,
-            sealedComment: keyRing.seal(`comment ${i}`, feedbackCommentContext(requestId)),
-            requestedAt,
-            submittedAt: new Date().toISOString(),
-          });
+          return streamEvent(requestId, 'FeedbackSubmitted', answerData(requestId, businessId, i, { person: `shutdown-person-${i}`, requestedAt }));
         }),
       // One document per answer (_id is the request id): present or not.
       effects: async (prefix) => {
@@ -271,15 +256,7 @@ describe('graceful shutdown: SIGTERM mid-stream', () => {
         return reviewers.map((reviewer) => {
           const requestId = `shutdown-ir-${randomUUID()}`;
           emailOf.set(requestId, reviewer.email.toLowerCase());
-          return streamEvent(requestId, 'InformationRequested', {
-            requestId,
-            businessId: business.businessId,
-            reviewId: `rev-${requestId}`,
-            reviewerId: reviewer.userId,
-            requestedBy: business.admin.userId,
-            requestedAt: now.toISOString(),
-            expiresAt: new Date(now.getTime() + 72 * 3_600_000).toISOString(),
-          });
+          return streamEvent(requestId, 'InformationRequested', informationRequestedData(requestId, business, reviewer.userId, now));
         });
       },
       // The emails MailDev received from the instance under test, per request.
