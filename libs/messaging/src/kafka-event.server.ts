@@ -18,6 +18,8 @@ export interface KafkaEventServerOptions {
   onOutcome?: (outcome: ProcessOutcome, topic: string) => void;
   /** Most events handed to one call of a batch handler (bounds memory and the work redone after a crash). */
   maxBatchSize?: number;
+  /** Partitions processed at once (default 3); each keeps its own order. */
+  partitionsConsumedConcurrently?: number;
 }
 
 const BATCH_SUFFIX = '#batch';
@@ -131,6 +133,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     await consumer.connect();
     for (const topic of topics) await consumer.subscribe({ topic: topic.name, fromBeginning: true });
     await consumer.run({
+      // Partitions are independent (order is kept within each): while one partition's batch
+      // waits on the store, another's can be decoded and written. Three: the topics' partitions.
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       autoCommit: true,
       autoCommitInterval: 1000,
       eachBatchAutoResolve: false,
