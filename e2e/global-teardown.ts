@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { testProfile } from '../tools/stack/stack.ts';
-import { markedPersonalValues, personalDataInServiceLogs } from './log-scan';
-import { personalValuesFile } from './src/support/personal';
+// No path aliases here: the teardown runs outside jest's module mapping.
+import { markedPersonalValues, personalDataInServiceLogs, personalValuesFile } from './log-scan';
 
 export default async function globalTeardown(): Promise<void> {
   await globalThis.__E2E_STACK__?.stop();

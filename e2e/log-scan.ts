@@ -30,6 +30,11 @@ export function personalDataInServiceLogs(logDir: string, personalValues: readon
   return [...new Set(leaks)].slice(0, 20);
 }
 
+/** Where a run's personal values are listed (`personal()` in e2e/src/support appends, the teardown reads). */
+export function personalValuesFile(dataDir: string): string {
+  return join(dataDir, 'personal-values.jsonl');
+}
+
 /** The values the run's tests marked personal (one JSON string per line). */
 export function markedPersonalValues(file: string): string[] {
   if (!existsSync(file)) return [];

@@ -1,11 +1,6 @@
 import { appendFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { personalValuesFile } from '../../log-scan';
 import { profile } from './stack';
-
-/** Where the run's personal values are listed, for the log scan at the end of the run (e2e/log-scan.ts). */
-export function personalValuesFile(dataDir: string): string {
-  return join(dataDir, 'personal-values.jsonl');
-}
 
 /**
  * Marks a value a test uses as personal data (a name, a phone number, a
