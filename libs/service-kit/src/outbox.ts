@@ -143,7 +143,9 @@ export class OutboxRelay implements OnApplicationShutdown {
       const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
       for (const doc of claimed) {
         for (const entry of (doc.outbox ?? []) as OutboxEntry[]) {
-          byTopic.set(entry.topic, [...(byTopic.get(entry.topic) ?? []), { key: entry.key, value: entry.value, headers: { 'event-id': entry.id } }]);
+          const messages = byTopic.get(entry.topic) ?? [];
+          messages.push({ key: entry.key, value: entry.value, headers: { 'event-id': entry.id } });
+          byTopic.set(entry.topic, messages);
         }
       }
       for (const [topic, messages] of byTopic) await this.publisher.sendRaw(topic, messages);
