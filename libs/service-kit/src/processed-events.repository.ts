@@ -19,7 +19,8 @@ export class MongoProcessedEvents extends ProcessedEvents {
   }
 
   async isProcessed(eventId: string): Promise<boolean> {
-    return (await this.collection.countDocuments({ _id: eventId }, { limit: 1 })) > 0;
+    // A find, not countDocuments: a count is an aggregation, which the local store runs as a full scan.
+    return (await this.collection.findOne({ _id: eventId }, { projection: { _id: 1 } })) !== null;
   }
 
   override async whichProcessed(eventIds: readonly string[]): Promise<Set<string>> {
