@@ -3,7 +3,7 @@ import { MongoClient, type Collection, type Document, type Filter } from 'mongod
 import { urls } from './support';
 
 // The local MongoDB-wire server plans queries on indexes (infra/local/mongo/
-// MongoWireServer.java: QueryPlanner, LeadingKeyIndex). Planning must never change a
+// MongoWireServer.java: QueryPlanner, PrefixIndex). Planning must never change a
 // result: every query here runs on a collection with indexes and on a copy without
 // any (the backend's full scan, same matcher), before and after updates and deletes
 // that move documents between index values, and both answers must be equal.
@@ -54,6 +54,12 @@ function queries(): Filter<TestDocument>[] {
     { status: 'pending' },
     { status: 'pending', at: { $lte: day(10) } },
     { status: { $in: ['sent', 'failed'] } },
+    // Under an equality or $in on the first key of {status, at}, its second key.
+    { status: 'sent', at: day(3) },
+    { status: { $in: ['sent', 'waiting'] }, at: { $gt: day(20) } },
+    { status: 'failed', at: { $exists: true } },
+    { group: 3, tags: 'a' },
+    { group: { $in: [3, 4] }, tags: { $gt: 'c', $lt: 'b' } },
     { status: null },
     { status: { $exists: false } },
     { status: { $ne: 'sent' } },
@@ -105,6 +111,7 @@ beforeAll(async () => {
   await indexed.createIndex({ at: -1 });
   await indexed.createIndex({ n: 1 });
   await indexed.createIndex({ tags: 1 });
+  await indexed.createIndex({ group: 1, tags: 1 });
   await indexed.createIndex({ outboxPending: 1 });
   const docs = Array.from({ length: DOCUMENTS }, (_, i) => randomDocument(i));
   await indexed.insertMany(docs.map((d) => ({ ...d })));

@@ -38,6 +38,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
@@ -181,7 +182,7 @@ public class MongoWireServer {
 
         @Override
         protected Index<Integer> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
-            return new LeadingKeyIndex(indexName, keys, sparse);
+            return new PrefixIndex(indexName, keys, sparse);
         }
     }
 
@@ -193,11 +194,18 @@ public class MongoWireServer {
         // Every find, count, update and delete of the backend goes through here (aggregations do not).
         @Override
         protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit, int batchSize, Document fieldSelector) {
-            Collection<Integer> candidates = QueryPlanner.candidates(getIndexes(), query, orderBy);
+            Iterable<Integer> candidates = QueryPlanner.candidates(getIndexes(), query, orderBy);
             if (candidates == null) {
                 return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
             }
             return matchDocuments(query, candidates, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+        }
+
+        // The BSON size of the whole document before and after every update, only for
+        // collStats' dataSize, which nothing here reads: a tenth of the store's time.
+        @Override
+        protected boolean tracksDataSize() {
+            return false;
         }
     }
 
@@ -206,10 +214,12 @@ public class MongoWireServer {
         }
 
         /**
-         * Positions of the documents that may match, in natural order, or null
-         * to let the backend decide (its exact-key plan, or a full scan).
+         * Positions of the documents that may match, or null to let the backend
+         * decide (its exact-key plan, or a full scan). Like MongoDB's, an index's
+         * candidates come in index order (a full scan's in natural order); the
+         * backend reads them lazily, so a query with a limit stops early.
          */
-        static Collection<Integer> candidates(List<Index<Integer>> indexes, Document query, Document orderBy) {
+        static Iterable<Integer> candidates(List<Index<Integer>> indexes, Document query, Document orderBy) {
             if (orderBy != null && orderBy.containsKey("$natural")) return null;
             for (Index<Integer> index : indexes) {
                 if (index.canHandle(query)) return null;
@@ -218,20 +228,16 @@ public class MongoWireServer {
             for (Index<Integer> index : indexes) {
                 if (!index.isUnique()) continue;
                 Document pinned = pinnedKeys(index, query);
-                if (pinned != null && index.canHandle(pinned)) {
-                    TreeSet<Integer> positions = new TreeSet<>();
-                    index.getPositions(pinned).forEach(positions::add);
-                    return positions;
-                }
+                if (pinned != null && index.canHandle(pinned)) return index.getPositions(pinned);
             }
-            // Else the narrowest secondary index whose leading key the query restricts.
-            Collection<Integer> best = null;
+            // Else the secondary index expected to yield the fewest candidates.
+            PrefixIndex.Plan best = null;
             for (Index<Integer> index : indexes) {
-                if (!(index instanceof LeadingKeyIndex leading)) continue;
-                Collection<Integer> positions = leading.candidates(query);
-                if (positions != null && (best == null || positions.size() < best.size())) best = positions;
+                if (!(index instanceof PrefixIndex prefix)) continue;
+                PrefixIndex.Plan plan = prefix.plan(query);
+                if (plan != null && (best == null || plan.estimate() < best.estimate())) best = plan;
             }
-            return best;
+            return best == null ? null : best.positions();
         }
 
         /** The part of the query that names one value (or an $in list) for each of the index's keys, or null. */
@@ -261,109 +267,188 @@ public class MongoWireServer {
     }
 
     /**
-     * A non-unique index on its leading key (MongoDB's B-tree serves a query
-     * on a prefix of a compound index the same way). Answers equality, $in and
-     * range ($gt, $gte, $lt, $lte) conditions on that key with a superset of
-     * the matching positions. Arrays are indexed by element, as MongoDB does.
+     * A non-unique index, as MongoDB's B-tree serves it: conditions on its
+     * first key, and on its second key under an equality (or $in) on the
+     * first ({status: "waiting", retryAt: {$lte: now}} reads the due ones
+     * only). Equality, $in and ranges ($gt, $gte, $lt, $lte) are answered with
+     * a superset of the matching positions; arrays are indexed by element.
      */
-    static final class LeadingKeyIndex extends Index<Integer> {
-        /** Used only for Index's public value extraction: MongoDB's normalization and array expansion. */
-        private final Index<Integer> leadingValues;
-        private final Index<Integer> idValues;
-        private final Index<Integer> normalizer = new EmptyIndex<>("normalize", List.of(new IndexKey("v", true)));
-        private final String leadingKey;
-        private final NavigableMap<Object, TreeSet<Integer>> positionsByValue = new TreeMap<>(ValueComparator.asc());
-        private final Map<Integer, List<Object>> valuesByPosition = new HashMap<>();
-        private final Map<KeyValue, Integer> positionById = new HashMap<>();
-        /** Documents indexed under several values (arrays): see inRange. */
-        private int multiValuedDocuments;
+    static final class PrefixIndex extends Index<Integer> {
+        private static final ValueComparator ORDER = ValueComparator.asc();
+        private static final TreeSet<Integer> NONE = new TreeSet<>();
 
-        LeadingKeyIndex(String name, List<IndexKey> keys, boolean sparse) {
-            super(name, keys, sparse);
-            leadingKey = keys.get(0).getKey();
-            leadingValues = new EmptyIndex<>(name, List.of(keys.get(0)));
-            idValues = new EmptyIndex<>("_id", List.of(new IndexKey("_id", true)));
+        /** What one document put in the index, to take it out again. */
+        private record Entry(List<Object> firsts, List<Object[]> pairs, boolean multiValuedSecond) {
         }
 
-        Collection<Integer> candidates(Document query) {
-            Object condition = query.get(leadingKey);
-            if (QueryPlanner.isValue(condition)) {
-                return new TreeSet<>(positionsByValue.getOrDefault(normalized(condition), new TreeSet<>()));
-            }
-            if (QueryPlanner.isInList(condition)) {
-                TreeSet<Integer> positions = new TreeSet<>();
-                for (Object value : (Collection<?>) ((Document) condition).get("$in")) {
-                    positions.addAll(positionsByValue.getOrDefault(normalized(value), new TreeSet<>()));
-                }
-                return positions;
-            }
-            if (condition instanceof Document operators && !operators.isEmpty()) return inRange(operators);
-            return null;
+        private final String firstKey;
+        /** Null for a single-key index. */
+        private final String secondKey;
+        /** Index's own value extraction, for dotted paths only (it splits paths with a regex per call). */
+        private final Index<Integer> firstExtractor;
+        private final Index<Integer> secondExtractor;
+        private final NavigableMap<Object, TreeSet<Integer>> byFirst = new TreeMap<>(ORDER);
+        private final NavigableMap<Object, NavigableMap<Object, TreeSet<Integer>>> bySecondUnderFirst = new TreeMap<>(ORDER);
+        private final Map<Integer, Entry> entries = new HashMap<>();
+        private final Map<Object, Integer> positionById = new HashMap<>();
+        /** Documents indexed under several values of a key (arrays): see inRange. */
+        private int multiValuedFirst;
+        private int multiValuedSecond;
+
+        PrefixIndex(String name, List<IndexKey> keys, boolean sparse) {
+            super(name, keys, sparse);
+            firstKey = keys.get(0).getKey();
+            secondKey = keys.size() > 1 ? keys.get(1).getKey() : null;
+            firstExtractor = new EmptyIndex<>(name, List.of(keys.get(0)));
+            secondExtractor = keys.size() > 1 ? new EmptyIndex<>(name, List.of(keys.get(1))) : null;
+        }
+
+        /** Candidate positions, at most `estimate` of them. */
+        record Plan(Iterable<Integer> positions, long estimate) {
         }
 
         /**
-         * Superset of the documents within the bounds (values of other types
-         * are filtered after). With an array of several values in the index,
-         * one bound only: MongoDB lets different elements satisfy each bound.
+         * The positions that may match the query, or null if this index cannot
+         * say. They are read before any write changes the index (the backend
+         * collects its matches first), so live views of the maps serve.
          */
-        private Collection<Integer> inRange(Document operators) {
-            NavigableMap<Object, TreeSet<Integer>> range = positionsByValue;
-            boolean oneBoundOnly = multiValuedDocuments > 0;
-            for (Map.Entry<String, Object> operator : operators.entrySet()) {
-                if (oneBoundOnly && range != positionsByValue) break;
-                if (!QueryPlanner.isValue(operator.getValue())) return null;
-                Object bound = normalized(operator.getValue());
-                switch (operator.getKey()) {
-                    case "$gt" -> range = range.tailMap(bound, false);
-                    case "$gte" -> range = range.tailMap(bound, true);
-                    case "$lt" -> range = range.headMap(bound, false);
-                    case "$lte" -> range = range.headMap(bound, true);
-                    default -> {
-                        return null;
-                    }
+        Plan plan(Document query) {
+            Object first = query.get(firstKey);
+            if (!answerable(first)) return null;
+            Object second = secondKey == null ? null : query.get(secondKey);
+            if (second != null && !isRange(first) && answerable(second)) {
+                Collection<?> firsts = QueryPlanner.isValue(first) ? List.of(first) : (Collection<?>) ((Document) first).get("$in");
+                if (firsts.size() == 1) {
+                    Object value = firsts.iterator().next();
+                    NavigableMap<Object, TreeSet<Integer>> seconds = bySecondUnderFirst.get(value);
+                    if (seconds == null) return new Plan(NONE, 0);
+                    return new Plan(lookup(seconds, second, multiValuedSecond > 0), byFirst.getOrDefault(value, NONE).size());
                 }
+                TreeSet<Integer> union = new TreeSet<>();
+                for (Object value : firsts) {
+                    NavigableMap<Object, TreeSet<Integer>> seconds = bySecondUnderFirst.get(value);
+                    if (seconds != null) lookup(seconds, second, true).forEach(union::add);
+                }
+                return new Plan(union, union.size());
             }
-            TreeSet<Integer> positions = new TreeSet<>();
-            range.values().forEach(positions::addAll);
-            return positions;
+            Iterable<Integer> positions = lookup(byFirst, first, multiValuedFirst > 0);
+            // A range's size is not counted (that would read it): assume the worst.
+            return new Plan(positions, positions instanceof Collection<?> known ? known.size() : entries.size());
         }
 
-        private Object normalized(Object value) {
-            return normalizer.getKeyValues(new Document("v", value)).iterator().next().get(0);
+        private static boolean answerable(Object condition) {
+            return QueryPlanner.isValue(condition) || QueryPlanner.isInList(condition) || isRange(condition);
         }
 
-        private KeyValue idOf(Document document) {
-            return idValues.getKeyValues(document).iterator().next();
+        private static boolean isRange(Object condition) {
+            if (!(condition instanceof Document operators) || operators.isEmpty()) return false;
+            for (Map.Entry<String, Object> operator : operators.entrySet()) {
+                if (!Set.of("$gt", "$gte", "$lt", "$lte").contains(operator.getKey()) || !QueryPlanner.isValue(operator.getValue())) return false;
+            }
+            return true;
+        }
+
+        /** For an answerable condition; `multiValued`: a position may sit under several values (then deduplicated). */
+        private static Iterable<Integer> lookup(NavigableMap<Object, TreeSet<Integer>> map, Object condition, boolean multiValued) {
+            if (QueryPlanner.isValue(condition)) return map.getOrDefault(condition, NONE);
+            if (QueryPlanner.isInList(condition)) {
+                TreeSet<Integer> union = new TreeSet<>();
+                for (Object value : (Collection<?>) ((Document) condition).get("$in")) union.addAll(map.getOrDefault(value, NONE));
+                return union;
+            }
+            NavigableMap<Object, TreeSet<Integer>> range = inRange(map, (Document) condition, multiValued);
+            if (multiValued) {
+                TreeSet<Integer> union = new TreeSet<>();
+                range.values().forEach(union::addAll);
+                return union;
+            }
+            // One value per document: the range's positions are distinct, read in index order as needed.
+            return () -> range.values().stream().flatMap(TreeSet::stream).iterator();
+        }
+
+        /**
+         * The part of the map within the bounds (values of other types are
+         * filtered after). With an array of several values in the index, one
+         * bound only: MongoDB lets different elements satisfy each bound.
+         */
+        private static NavigableMap<Object, TreeSet<Integer>> inRange(NavigableMap<Object, TreeSet<Integer>> map, Document operators, boolean multiValued) {
+            NavigableMap<Object, TreeSet<Integer>> range = map;
+            for (Map.Entry<String, Object> operator : operators.entrySet()) {
+                if (multiValued && range != map) break;
+                Object bound = operator.getValue();
+                range = switch (operator.getKey()) {
+                    case "$gt" -> range.tailMap(bound, false);
+                    case "$gte" -> range.tailMap(bound, true);
+                    case "$lt" -> range.headMap(bound, false);
+                    default -> range.headMap(bound, true); // $lte (isRange let nothing else through)
+                };
+            }
+            return range;
+        }
+
+        /** The key's values in the document: an array's elements, no null or missing value (never looked up, see isValue). */
+        private static List<Object> valuesOf(Document document, String key, Index<Integer> extractor) {
+            List<Object> values = new ArrayList<>();
+            if (key.indexOf('.') < 0) {
+                Object value = document.get(key);
+                if (value instanceof Collection<?> elements) {
+                    for (Object element : elements) if (element != null) values.add(element);
+                } else if (value != null) {
+                    values.add(value);
+                }
+            } else {
+                for (KeyValue keyValue : extractor.getKeyValues(document)) if (keyValue.get(0) != null) values.add(keyValue.get(0));
+            }
+            return values;
+        }
+
+        private static void put(NavigableMap<Object, TreeSet<Integer>> map, Object value, Integer position) {
+            map.computeIfAbsent(value, v -> new TreeSet<>()).add(position);
+        }
+
+        private static void take(NavigableMap<Object, TreeSet<Integer>> map, Object value, Integer position) {
+            TreeSet<Integer> positions = map.get(value);
+            if (positions == null) return;
+            positions.remove(position);
+            if (positions.isEmpty()) map.remove(value);
         }
 
         private void index(Document document, Integer position) {
-            List<Object> values = new ArrayList<>();
-            for (KeyValue keyValue : leadingValues.getKeyValues(document)) {
-                Object value = keyValue.get(0);
-                if (value == null) continue; // missing or null: never looked up (see QueryPlanner.isValue)
-                values.add(value);
-                positionsByValue.computeIfAbsent(value, v -> new TreeSet<>()).add(position);
+            List<Object> firsts = valuesOf(document, firstKey, firstExtractor);
+            List<Object[]> pairs = new ArrayList<>();
+            List<Object> seconds = secondKey == null ? List.of() : valuesOf(document, secondKey, secondExtractor);
+            for (Object first : firsts) put(byFirst, first, position);
+            if (secondKey != null) {
+                for (Object first : firsts) {
+                    for (Object second : seconds) {
+                        put(bySecondUnderFirst.computeIfAbsent(first, v -> new TreeMap<>(ORDER)), second, position);
+                        pairs.add(new Object[] {first, second});
+                    }
+                }
+                if (seconds.size() > 1) multiValuedSecond++;
             }
-            valuesByPosition.put(position, values);
-            positionById.put(idOf(document), position);
-            if (values.size() > 1) multiValuedDocuments++;
+            if (firsts.size() > 1) multiValuedFirst++;
+            entries.put(position, new Entry(firsts, pairs, seconds.size() > 1));
+            positionById.put(document.get("_id"), position);
         }
 
         private void unindex(Integer position) {
-            List<Object> values = valuesByPosition.remove(position);
-            if (values == null) return;
-            if (values.size() > 1) multiValuedDocuments--;
-            for (Object value : values) {
-                TreeSet<Integer> positions = positionsByValue.get(value);
-                if (positions == null) continue;
-                positions.remove(position);
-                if (positions.isEmpty()) positionsByValue.remove(value);
+            Entry entry = entries.remove(position);
+            if (entry == null) return;
+            for (Object first : entry.firsts()) take(byFirst, first, position);
+            for (Object[] pair : entry.pairs()) {
+                NavigableMap<Object, TreeSet<Integer>> seconds = bySecondUnderFirst.get(pair[0]);
+                if (seconds == null) continue;
+                take(seconds, pair[1], position);
+                if (seconds.isEmpty()) bySecondUnderFirst.remove(pair[0]);
             }
+            if (entry.firsts().size() > 1) multiValuedFirst--;
+            if (entry.multiValuedSecond()) multiValuedSecond--;
         }
 
         @Override
         public Integer getPosition(Document document) {
-            return positionById.get(idOf(document));
+            return positionById.get(document.get("_id"));
         }
 
         @Override
@@ -378,7 +463,7 @@ public class MongoWireServer {
 
         @Override
         public Integer remove(Document document) {
-            Integer position = positionById.remove(idOf(document));
+            Integer position = positionById.remove(document.get("_id"));
             if (position != null) unindex(position);
             return position;
         }
@@ -410,17 +495,25 @@ public class MongoWireServer {
 
         @Override
         public void updateInPlace(Document oldDocument, Document newDocument, Integer position, MongoCollection<Integer> collection) {
-            positionById.remove(idOf(oldDocument));
+            // Most updates leave the indexed fields alone (counters, arrays, flags of other indexes).
+            if (Objects.equals(oldDocument.get(firstKey), newDocument.get(firstKey))
+                && (secondKey == null || Objects.equals(oldDocument.get(secondKey), newDocument.get(secondKey)))
+                && firstKey.indexOf('.') < 0 && (secondKey == null || secondKey.indexOf('.') < 0)) {
+                return;
+            }
+            positionById.remove(oldDocument.get("_id"));
             unindex(position);
             index(newDocument, position);
         }
 
         @Override
         public void drop() {
-            positionsByValue.clear();
-            multiValuedDocuments = 0;
-            valuesByPosition.clear();
+            byFirst.clear();
+            bySecondUnderFirst.clear();
+            entries.clear();
             positionById.clear();
+            multiValuedFirst = 0;
+            multiValuedSecond = 0;
         }
     }
 }
