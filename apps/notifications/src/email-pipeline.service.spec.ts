@@ -9,7 +9,7 @@ import { EmailRenderer } from './adapters/mail/email.renderer';
 import { MailSender, type OutgoingEmail } from './adapters/mail/mail.sender';
 import type { BusinessRepository } from './adapters/mongo/business.repository';
 import type { ContactRepository } from './adapters/mongo/contact.repository';
-import type { DeliveryDraft, DeliveryRepository, DeliveryState } from './adapters/mongo/delivery.repository';
+import type { DeliveryDraft, DeliveryRepository, DeliveryState, ParkedEmail } from './adapters/mongo/delivery.repository';
 import { deliveryEventId } from './domain/delivery.policy';
 import type { DeliveryResult } from './domain/delivery.types';
 import type { EmailIntent } from './domain/email.types';
@@ -25,11 +25,12 @@ class MemoryDeliveries {
   async findStates(ids: readonly string[]) {
     return new Map(ids.flatMap((id) => (this.records.has(id) ? [[id, { ...this.records.get(id)! }] as const] : [])));
   }
-  async park(draft: DeliveryDraft, intent: EmailIntent, wait: { since: Date; retryAt: Date }) {
-    const record = this.records.get(draft.notificationId);
-    if (record && record.status !== 'waiting') return false;
-    this.records.set(draft.notificationId, { status: 'waiting', attempts: 0, outboxPending: false, draft, outbox: [], waitingSince: wait.since, waits: (record?.waits ?? 0) + 1, intent, retryAt: wait.retryAt });
-    return true;
+  async parkMany(emails: readonly ParkedEmail[]) {
+    for (const { draft, intent, wait } of emails) {
+      const record = this.records.get(draft.notificationId);
+      if (record && record.status !== 'waiting') continue;
+      this.records.set(draft.notificationId, { status: 'waiting', attempts: 0, outboxPending: false, draft, outbox: [], waitingSince: wait.since, waits: (record?.waits ?? 0) + 1, intent, retryAt: wait.retryAt });
+    }
   }
   async takeDueWaiting(now: Date, limit: number, leaseMs: number) {
     const due = [...this.records.values()].filter((r) => r.status === 'waiting' && r.retryAt! <= now).slice(0, limit);

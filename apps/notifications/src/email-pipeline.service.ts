@@ -9,7 +9,7 @@ import { MailSender } from './adapters/mail/mail.sender';
 import { BusinessRepository, type BusinessProfile } from './adapters/mongo/business.repository';
 import { ContactRepository } from './adapters/mongo/contact.repository';
 import type { Contact } from './domain/contact.types';
-import { DELIVERIES, DeliveryRepository, type DeliveryDraft, type DeliveryState } from './adapters/mongo/delivery.repository';
+import { DELIVERIES, DeliveryRepository, type DeliveryDraft, type DeliveryState, type ParkedEmail } from './adapters/mongo/delivery.repository';
 import { attemptDelivery, deliveryEventId, profileWait } from './domain/delivery.policy';
 import { FINAL_STATUSES, type DeliveryResult } from './domain/delivery.types';
 import { checkDeliverable, planEmails } from './domain/email.policy';
@@ -100,14 +100,18 @@ export class EmailPipeline {
     if (intents.length === 0) return;
     const known = await this.prefetch(intents);
     const failures: unknown[] = [];
+    const parked: ParkedEmail[] = [];
     let next = 0;
     const worker = async () => {
       while (next < intents.length) {
         const intent = intents[next++]!;
-        await this.deliver(intent, now ?? new Date(), known).catch((error: unknown) => void failures.push(error));
+        await this.deliver(intent, now ?? new Date(), known, parked).catch((error: unknown) => void failures.push(error));
       }
     };
     await Promise.all(Array.from({ length: Math.min(EMAIL_CONCURRENCY, intents.length) }, worker));
+    // The batch's emails that wait for a profile are parked together: one write (a flood of
+    // emails to people not known yet, as after an upstream outage, stays cheap).
+    await this.deliveries.parkMany(parked, now ?? new Date()).catch((error: unknown) => void failures.push(error));
     if (failures.length > 0) throw failures.find((f) => classifyFailure(f) === 'transient') ?? failures[0];
   }
 
@@ -118,7 +122,8 @@ export class EmailPipeline {
     return { states, contacts, businesses: new Map() };
   }
 
-  private async deliver(intent: EmailIntent, now: Date, known: Prefetched): Promise<void> {
+  /** Sends one email, or adds it to `parked` when it must wait for a profile. */
+  private async deliver(intent: EmailIntent, now: Date, known: Prefetched, parked: ParkedEmail[]): Promise<void> {
     const state = known.states.get(intent.notificationId);
     if (state && (FINAL_STATUSES as readonly string[]).includes(state.status)) {
       // Already sent or failed: a redelivery. Only make sure its event got out.
@@ -142,7 +147,7 @@ export class EmailPipeline {
       if (check.reason !== 'link expired before delivery') {
         const wait = profileWait(state?.waitingSince, state?.waits ?? 0, now, this.waiting.maxWaitMs);
         if (wait.wait) {
-          await this.deliveries.park(draft, intent, wait, now);
+          parked.push({ draft, intent, wait });
           return;
         }
       }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, QueryFilter, UpdateQuery } from 'mongoose';
@@ -33,6 +34,13 @@ export interface DeliveryState {
   waits?: number;
 }
 
+/** An email parked until its recipient's or business's profile is known. */
+export interface ParkedEmail {
+  draft: DeliveryDraft;
+  intent: EmailIntent;
+  wait: { since: Date; retryAt: Date };
+}
+
 export interface DeliveryLogQuery {
   recipient?: string;
   status?: FinalStatus;
@@ -42,7 +50,7 @@ export interface DeliveryLogQuery {
 
 const sealContext = (notificationId: string) => `delivery:${notificationId}`;
 /** What a waiting email keeps only while it waits. */
-const WAITING_FIELDS = { waitingIntent: '', retryAt: '' } as const;
+const WAITING_FIELDS = { waitingIntent: '', retryAt: '', waitLease: '' } as const;
 const notFinal = (notificationId: string) => ({ _id: notificationId, status: { $nin: [...FINAL_STATUSES] } });
 
 @Injectable()
@@ -71,36 +79,44 @@ export class DeliveryRepository {
   }
 
   /**
-   * Parks an email until `retryAt` because its recipient or business is not
-   * known yet. Only a new or waiting email can be parked: one already sending
-   * or final is left alone (false).
+   * Parks emails until their `retryAt` because their recipient or business is
+   * not known yet, in one write. Only a new or waiting email is parked: one
+   * already sending or final is left alone.
    */
-  park(draft: DeliveryDraft, intent: EmailIntent, wait: { since: Date; retryAt: Date }, now: Date): Promise<boolean> {
-    return this.upsertUnlessTaken(
-      { _id: draft.notificationId, status: 'waiting' },
-      {
-        $set: { language: draft.language, at: now, waitingSince: wait.since, retryAt: wait.retryAt, waitingIntent: intent },
-        $inc: { waits: 1 },
-        $setOnInsert: { ...this.identity(draft, now), attempts: 0, outbox: [], outboxPending: false },
+  async parkMany(emails: readonly ParkedEmail[], now: Date): Promise<void> {
+    if (emails.length === 0) return;
+    const writes = emails.map(({ draft, intent, wait }) => ({
+      updateOne: {
+        filter: { _id: draft.notificationId, status: 'waiting' },
+        update: {
+          $set: { language: draft.language, at: now, waitingSince: wait.since, retryAt: wait.retryAt, waitingIntent: intent },
+          $inc: { waits: 1 },
+          $setOnInsert: { ...this.identity(draft, now), attempts: 0, outbox: [], outboxPending: false },
+        },
+        upsert: true,
       },
-    );
+    }));
+    try {
+      await this.deliveries.bulkWrite(writes as never, { ordered: false });
+    } catch (error) {
+      // Unordered: every other email is parked; a duplicate key is one another status has (left alone).
+      if (!isDuplicateKeyError(error)) throw error;
+    }
   }
 
   /**
-   * Takes up to `limit` waiting emails whose retry is due, one at a time, each
-   * with a lease (its retry moved `leaseMs` ahead): with several instances,
-   * each email is tried by one of them.
+   * Takes up to `limit` waiting emails whose retry is due, each with a lease
+   * (its retry moved `leaseMs` ahead, under this call's lease id): with several
+   * instances, each email is tried by one of them. Three round trips a call.
    */
   async takeDueWaiting(now: Date, limit: number, leaseMs: number): Promise<EmailIntent[]> {
-    const taken: EmailIntent[] = [];
-    while (taken.length < limit) {
-      const doc = await this.deliveries
-        .findOneAndUpdate({ status: 'waiting', retryAt: { $lte: now } }, { $set: { retryAt: new Date(now.getTime() + leaseMs) } }, { returnDocument: 'after', projection: { waitingIntent: 1 } })
-        .lean();
-      if (!doc?.waitingIntent) break;
-      taken.push(doc.waitingIntent);
-    }
-    return taken;
+    const due = await this.deliveries.find({ status: 'waiting', retryAt: { $lte: now } }, { _id: 1 }).limit(limit).lean();
+    if (due.length === 0) return [];
+    const ids = due.map((doc) => doc._id);
+    const lease = randomUUID();
+    await this.deliveries.updateMany({ _id: { $in: ids }, status: 'waiting', retryAt: { $lte: now } }, { $set: { retryAt: new Date(now.getTime() + leaseMs), waitLease: lease } });
+    const taken = await this.deliveries.find({ _id: { $in: ids }, status: 'waiting', waitLease: lease }, { waitingIntent: 1 }).lean();
+    return taken.flatMap((doc) => (doc.waitingIntent ? [doc.waitingIntent] : []));
   }
 
   /**

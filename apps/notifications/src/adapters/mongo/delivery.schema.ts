@@ -77,6 +77,10 @@ export class DeliveryDocument {
   @Prop({ type: Date })
   retryAt?: Date;
 
+  /** While `waiting`: the lease of the instance trying it now (see takeDueWaiting). */
+  @Prop({ type: String })
+  waitLease?: string;
+
   @Prop({ type: [Object], default: [] })
   outbox!: OutboxEntry[];
 
