@@ -243,6 +243,24 @@ describe('analytics aggregates (A1, A3, F15, idempotency)', () => {
     expect(cell?.pending ?? []).toEqual([]);
   });
 
+  it('keeps a day\'s set of people positions bounded: a full day takes no more (the figures still count everyone)', async () => {
+    // 600 distinct people on one business-day: far more positions than a day keeps (256).
+    const C = id('b-analytics-cap');
+    const people = (n: number) => Array.from({ length: n }, () => feedbackEvents(C, day, { survey: 'csat' })).flat();
+    const positions = () => withDatabase('analytics', async (db) => ((await db.collection('business_days').findOne({ _id: `${day}|${C}` as never }))?.people as number[] | undefined) ?? []);
+    const requested = () => withDatabase('analytics', async (db) => (await db.collection('business_days').findOne({ _id: `${day}|${C}` as never }))?.c?.feedback?.requested as number | undefined);
+    await publish('feedback.requests.v1', people(300));
+    await eventually('the first 300 counted', async () => ((await requested()) === 300 ? true : undefined));
+    const full = await positions();
+    // The cap, topped up by at most one batch per partition consumed at once.
+    expect(full.length).toBeGreaterThanOrEqual(256);
+    expect(full.length).toBeLessThanOrEqual(3 * 256);
+    expect(new Set(full).size).toBe(full.length);
+    await publish('feedback.requests.v1', people(300));
+    await eventually('all 600 counted', async () => ((await requested()) === 600 ? true : undefined));
+    expect(await positions()).toEqual(full);
+  });
+
   it('answers CSV with the same figures when asked', async () => {
     const json = await stats(`/v1/stats/businesses/${A}?from=${addDays(day, -1)}&to=${day}&granularity=day`);
     const csv = await stats(`/v1/stats/businesses/${A}?from=${addDays(day, -1)}&to=${day}&granularity=day`, analyst(), 'text/csv');

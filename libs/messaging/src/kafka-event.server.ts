@@ -51,6 +51,12 @@ export interface BatchHandlerOptions {
    * record for it (one read and one write less per batch on a hot topic).
    */
   ownIdempotency?: boolean;
+  /**
+   * Most events per call, instead of the consumer's `maxBatchSize`: a handler
+   * whose writes are per group of events (not per event) writes less per event
+   * when given more at once.
+   */
+  maxBatchSize?: number;
 }
 
 /** Context handed to `@Ctx()` in event handlers. */
@@ -157,8 +163,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     };
     const batchHandler = this.getHandlerByPattern(`${topic.name}${BATCH_SUFFIX}`);
     if (batchHandler) {
-      if ((batchHandler.extras as BatchHandlerOptions | undefined)?.ownIdempotency) deps.processed = OWN_IDEMPOTENCY;
-      const size = this.options.maxBatchSize ?? 500;
+      const handlerOptions = (batchHandler.extras ?? {}) as BatchHandlerOptions;
+      if (handlerOptions.ownIdempotency) deps.processed = OWN_IDEMPOTENCY;
+      const size = handlerOptions.maxBatchSize ?? this.options.maxBatchSize ?? 500;
       for (let start = 0; start < batch.messages.length; start += size) {
         if (!deps.isRunning()) break;
         const run = batch.messages.slice(start, start + size);

@@ -20,6 +20,8 @@ interface BusinessDayDoc {
   custom?: Record<string, number>;
   labels?: Record<string, string>;
   people?: number[];
+  /** Set once `people` holds STORED_POSITIONS_CAP positions. */
+  peopleFull?: boolean;
   pending?: string[];
 }
 interface AppliedEventDoc {
@@ -90,7 +92,7 @@ function cellBatches(events: readonly EventContribution[]): CellBatch[] {
  * `pending`, which also takes their ids, and the union of their sketch
  * positions (a set union) unless the day already keeps the cap.
  */
-function incrementWrite(cell: CellBatch, storedPositions: number): AnyBulkWriteOperation<BusinessDayDoc> {
+function incrementWrite(cell: CellBatch, peopleFull: boolean): AnyBulkWriteOperation<BusinessDayDoc> {
   const inc: Record<string, number> = {};
   const labels: Record<string, string> = {};
   const people = new Set<number>();
@@ -104,7 +106,7 @@ function incrementWrite(cell: CellBatch, storedPositions: number): AnyBulkWriteO
   }
   const ids = cell.events.map((e) => e.eventId);
   // A full day takes no more; one batch adds at most the cap, so a day never holds much more than it.
-  const positions = storedPositions < STORED_POSITIONS_CAP ? [...people].slice(0, STORED_POSITIONS_CAP) : [];
+  const positions = peopleFull ? [] : [...people].slice(0, STORED_POSITIONS_CAP);
   return {
     updateOne: {
       filter: { _id: cell.id, pending: { $nin: ids } },
@@ -192,7 +194,7 @@ export class AggregatesRepository {
       let verify = false;
       if (toIncrement.length > 0) {
         const result = await this.dayCollection.bulkWrite(
-          toIncrement.map((cell) => incrementWrite(cell, stored.get(cell.id)?.people ?? 0)),
+          toIncrement.map((cell) => incrementWrite(cell, stored.get(cell.id)?.peopleFull ?? false)),
           { ordered: false },
         );
         verify = result.matchedCount < toIncrement.length;
@@ -223,6 +225,11 @@ export class AggregatesRepository {
       cells.map((c) => ({ updateOne: { filter: { _id: c.id }, update: { $pull: { pending: { $in: c.events.map((e) => e.eventId) } } } } })),
       { ordered: false },
     );
+    // Days whose set reached the cap take no more positions (a set never shrinks: the flag stays true).
+    await this.dayCollection.updateMany(
+      { _id: { $in: cells.map((c) => c.id) }, peopleFull: { $ne: true }, [`people.${STORED_POSITIONS_CAP - 1}`]: { $exists: true } },
+      { $set: { peopleFull: true } },
+    );
     const months = [...new Set(cells.map((c) => c.where.month))];
     // A month's document, once there, is never removed: each is made sure of once per process.
     await this.ensureExist(this.overviewCollection, months.filter((m) => !this.knownMonths.has(m)).map((month) => ({ _id: month, version: 0, dirty: true })));
@@ -233,11 +240,16 @@ export class AggregatesRepository {
     );
   }
 
-  /** Per stored day: the event ids it holds in `pending` (incremented, not yet recorded) and how many positions it keeps. */
-  private async cellStates(cellIds: string[]): Promise<Map<string, { pending: Set<string>; people: number }>> {
+  /**
+   * Per stored day: the event ids it holds in `pending` (incremented, not yet
+   * recorded) and whether it keeps the cap of positions (its `peopleFull`
+   * flag: a batch reads hundreds of days, and their whole sets would be most
+   * of what it reads).
+   */
+  private async cellStates(cellIds: string[]): Promise<Map<string, { pending: Set<string>; peopleFull: boolean }>> {
     if (cellIds.length === 0) return new Map();
-    const docs = await this.dayCollection.find({ _id: { $in: cellIds } }, { projection: { pending: 1, people: 1 } }).toArray();
-    return new Map(docs.map((d) => [d._id, { pending: new Set(d.pending ?? []), people: d.people?.length ?? 0 }]));
+    const docs = await this.dayCollection.find({ _id: { $in: cellIds } }, { projection: { pending: 1, peopleFull: 1 } }).toArray();
+    return new Map(docs.map((d) => [d._id, { pending: new Set(d.pending ?? []), peopleFull: d.peopleFull === true }]));
   }
 
   /** Inserts the documents that are missing; existing ones are left as they are. */
