@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { hmacKey } from './secret-keys';
 
 /**
  * What a respondent link lets its holder do. A link is single-purpose: a token
@@ -26,7 +27,7 @@ export function respondentLinkKey(apiSecret: string, linkSecret?: string): strin
 const audience = (purpose: LinkPurpose) => `respondent:${purpose}`;
 
 export function signRespondentLink(link: RespondentLink, key: string, expiresAt: Date): string {
-  return jwt.sign({ sub: link.subjectId, lng: link.language }, key, {
+  return jwt.sign({ sub: link.subjectId, lng: link.language }, hmacKey(key), {
     algorithm: 'HS256',
     audience: audience(link.purpose),
     expiresIn: Math.max(1, Math.ceil((expiresAt.getTime() - Date.now()) / 1000)),
@@ -41,7 +42,7 @@ export type LinkCheck =
 /** Verifies a link for one purpose. An expired link is told apart only when its signature is genuine. */
 export function verifyRespondentLink(token: string, purpose: LinkPurpose, key: string): LinkCheck {
   try {
-    const claims = jwt.verify(token, key, { algorithms: ['HS256'], audience: audience(purpose) }) as { sub?: unknown; lng?: unknown };
+    const claims = jwt.verify(token, hmacKey(key), { algorithms: ['HS256'], audience: audience(purpose) }) as { sub?: unknown; lng?: unknown };
     if (typeof claims.sub !== 'string' || typeof claims.lng !== 'string') return { ok: false, reason: 'invalid' };
     return { ok: true, link: { purpose, subjectId: claims.sub, language: claims.lng } };
   } catch (error) {

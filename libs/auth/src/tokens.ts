@@ -1,5 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { claimsSchema, type Principal, type Role } from './principal';
+import { hmacKey } from './secret-keys';
 
 export type VerifyResult = { ok: true; principal: Principal } | { ok: false; reason: string };
 
@@ -10,7 +11,7 @@ export type VerifyResult = { ok: true; principal: Principal } | { ok: false; rea
 export function verifyApiToken(token: string, secret: string, nowSeconds = Math.floor(Date.now() / 1000)): VerifyResult {
   let payload: unknown;
   try {
-    payload = jwt.verify(token, secret, { algorithms: ['HS256'], clockTimestamp: nowSeconds });
+    payload = jwt.verify(token, hmacKey(secret), { algorithms: ['HS256'], clockTimestamp: nowSeconds });
   } catch (error) {
     const name = (error as Error).name;
     return { ok: false, reason: name === 'TokenExpiredError' ? 'token expired' : `invalid token (${(error as Error).message})` };
@@ -30,5 +31,5 @@ export function signApiToken(
   secret: string,
   ttlSeconds = 3600,
 ): string {
-  return jwt.sign(claims, secret, { algorithm: 'HS256', expiresIn: ttlSeconds });
+  return jwt.sign(claims, hmacKey(secret), { algorithm: 'HS256', expiresIn: ttlSeconds });
 }
