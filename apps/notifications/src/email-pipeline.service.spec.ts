@@ -37,10 +37,10 @@ class MemoryDeliveries {
     for (const record of due) record.retryAt = new Date(now.getTime() + leaseMs);
     return due.map((r) => r.intent!);
   }
-  async claim(draft: DeliveryDraft) {
+  async claim(draft: DeliveryDraft, _now: Date, attempts: number) {
     const record = this.records.get(draft.notificationId);
     if (record && record.status !== 'sending' && record.status !== 'waiting') return false;
-    this.records.set(draft.notificationId, { status: 'sending', attempts: record?.attempts ?? 0, outboxPending: false, draft, outbox: [] });
+    this.records.set(draft.notificationId, { status: 'sending', attempts, outboxPending: false, draft, outbox: [] });
     return true;
   }
   async recordAttempt(id: string, attempts: number) {

@@ -165,11 +165,14 @@ export class EmailPipeline {
 
     let result = this.sentNotRecorded.get(intent.notificationId);
     if (!result) {
-      if (!(await this.deliveries.claim(draft, now))) return;
       const before = state?.attempts ?? 0;
+      // The claim counts the first attempt; each retry is counted before it is made.
+      if (!(await this.deliveries.claim(draft, now, before + 1))) return;
       const outgoing = { ...rendered, to: recipient!.email, notificationId: intent.notificationId, kind: intent.kind };
       const run = await attemptDelivery(() => this.sender.send(outgoing), sleep, {
-        onAttempt: (attempt) => this.deliveries.recordAttempt(intent.notificationId, before + attempt),
+        onAttempt: async (attempt) => {
+          if (attempt > 1) await this.deliveries.recordAttempt(intent.notificationId, before + attempt);
+        },
       });
       result = { ...run, attempts: before + run.attempts };
       // A mail server that is down says nothing about this email: keep it pending and let

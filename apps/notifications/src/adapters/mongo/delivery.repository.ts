@@ -121,13 +121,14 @@ export class DeliveryRepository {
 
   /**
    * Marks the email `sending` (creating its record, or resuming one a crash
-   * left behind). False when it already reached a final status: never send it again.
+   * left behind) with the count of attempts its first attempt now makes (one
+   * write, not two). False when it already reached a final status: never send it again.
    */
-  claim(draft: DeliveryDraft, now: Date): Promise<boolean> {
+  claim(draft: DeliveryDraft, now: Date, attempts: number): Promise<boolean> {
     return this.upsertUnlessTaken(notFinal(draft.notificationId), {
-      $set: { status: 'sending', language: draft.language, at: now, ...this.recipientFields(draft) },
+      $set: { status: 'sending', language: draft.language, at: now, attempts, ...this.recipientFields(draft) },
       $unset: WAITING_FIELDS,
-      $setOnInsert: { ...this.identity(draft, now), attempts: 0, outbox: [], outboxPending: false },
+      $setOnInsert: { ...this.identity(draft, now), outbox: [], outboxPending: false },
     });
   }
 
