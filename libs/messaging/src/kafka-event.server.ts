@@ -80,6 +80,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private running = false;
   private closing = false;
   private connected = false;
+  /** Batches being handled now, one per partition consumed at once. */
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly log = new Logger('KafkaEventServer');
 
   constructor(private readonly options: KafkaEventServerOptions) {
@@ -145,7 +147,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       autoCommit: true,
       autoCommitInterval: 1000,
       eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.consumeBatch(payload),
+      eachBatch: (payload) => this.tracked(this.consumeBatch(payload)),
     });
   }
 
@@ -197,10 +199,24 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     return (await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined })) as T | undefined;
   }
 
+  private tracked(batch: Promise<void>): Promise<void> {
+    this.inFlight.add(batch);
+    batch.then(
+      () => this.inFlight.delete(batch),
+      () => this.inFlight.delete(batch),
+    );
+    return batch;
+  }
+
   /** Stops fetching, lets the in-flight message finish, commits resolved offsets, leaves the group. */
   async close(): Promise<void> {
     this.closing = true;
     this.running = false;
+    // Every batch in hand finishes its current call and commits it while the consumer is still
+    // connected. kafkajs's disconnect alone may return while another partition's batch is still
+    // running (partitions consumed at once), and the store would be closed under it. Batches
+    // handed over from now on see `running` false and do nothing.
+    await Promise.allSettled([...this.inFlight]);
     await this.consumer?.disconnect();
     this.consumer = undefined;
   }
