@@ -36,6 +36,7 @@ describe('service configuration', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
     expect(loadConfig(schema, { PII_ENCRYPTION_KEYS: `k2:${key},k1:${key}` }).PII_ENCRYPTION_KEYS.map((k) => k.id)).toEqual(['k2', 'k1']);
     expect(() => loadConfig(schema, { PII_ENCRYPTION_KEYS: 'k1:short' })).toThrow(/PII_ENCRYPTION_KEYS/);
+    expect(() => loadConfig(schema, { PII_ENCRYPTION_KEYS: `k1:${key},k1:${key}` })).toThrow(/PII_ENCRYPTION_KEYS.*once/);
   });
 });
 

@@ -25,6 +25,10 @@ const keyRing = z
         return z.NEVER;
       }
     }
+    if (new Set(keys.map((key) => key.id)).size !== keys.length) {
+      ctx.addIssue({ code: 'custom', message: 'each key id may appear once (sealed values name their key by id)' });
+      return z.NEVER;
+    }
     return keys;
   });
 

@@ -28,6 +28,10 @@ describe('KeyRing', () => {
     expect(() => ring.open(tampered, 'contact:u1')).toThrow();
   });
 
+  it('refuses a ring with two keys under one id (a sealed value names its key by id)', () => {
+    expect(() => new KeyRing([{ id: 'k1', key: randomBytes(32) }, { id: 'k1', key: randomBytes(32) }])).toThrow(/unique/);
+  });
+
   it('names a missing key', () => {
     expect(() => new KeyRing([newKey]).open(new KeyRing([oldKey]).seal('x'))).toThrow(/no key k1/);
   });
