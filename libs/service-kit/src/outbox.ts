@@ -137,6 +137,8 @@ export class OutboxRelay implements OnApplicationShutdown {
     );
     const claimed = await coll.find({ _id: { $in: ids as never[] }, outboxLease: lease }, { projection: { outbox: 1 } }).toArray();
     if (claimed.length === 0) return;
+    const claimedIds = claimed.map((doc) => doc._id);
+    const release = { updateMany: { filter: { _id: { $in: claimedIds }, outboxLease: lease }, update: { $set: { outboxLeaseUntil: null, outboxLease: null } } } };
     try {
       // One send per topic; within it, each document's entries in array order: per-aggregate
       // order is the order the changes happened (a document's entries share a key, so a partition).
@@ -149,17 +151,22 @@ export class OutboxRelay implements OnApplicationShutdown {
         }
       }
       for (const [topic, messages] of byTopic) await this.publisher.sendRaw(topic, messages);
-      await coll.bulkWrite(
-        claimed.map((doc) => ({
-          updateOne: { filter: { _id: doc._id }, update: { $pull: { outbox: { id: { $in: ((doc.outbox ?? []) as OutboxEntry[]).map((e) => e.id) } } } } as never },
-        })),
-        { ordered: false },
-      );
-      // Only clears the flag where nothing was appended meanwhile.
-      await coll.updateMany({ _id: { $in: claimed.map((doc) => doc._id) }, outbox: { $size: 0 } }, { $set: { outboxPending: false } });
-    } finally {
-      await coll.updateMany({ _id: { $in: claimed.map((doc) => doc._id) }, outboxLease: lease }, { $set: { outboxLeaseUntil: null, outboxLease: null } });
+    } catch (error) {
+      await coll.bulkWrite([release] as never[]);
+      throw error;
     }
+    // The acknowledgement in one round trip, in this order: take the published entries off,
+    // clear the flag where nothing was appended meanwhile, give the lease back.
+    await coll.bulkWrite(
+      [
+        ...claimed.map((doc) => ({
+          updateOne: { filter: { _id: doc._id }, update: { $pull: { outbox: { id: { $in: ((doc.outbox ?? []) as OutboxEntry[]).map((e) => e.id) } } } } },
+        })),
+        { updateMany: { filter: { _id: { $in: claimedIds }, outbox: { $size: 0 } }, update: { $set: { outboxPending: false } } } },
+        release,
+      ] as never[],
+      { ordered: true },
+    );
   }
 
   onApplicationShutdown(): void {
