@@ -68,8 +68,10 @@ async function sigtermMidStream(c: Case): Promise<void> {
     const keyOf = new Map(stream.map((e) => [e.eventId, e.key]));
     // Published while the instance consumes, so the SIGTERM lands mid-stream however fast
     // it is (a batch consumer can otherwise finish a pre-published stream before the signal).
+    // Paced, so that it lasts seconds even when the instance keeps up with it.
     const publishing = (async () => {
       for (let offset = 0; offset < stream.length; offset += BATCH) {
+        if (offset > 0) await new Promise((resolve) => setTimeout(resolve, 200));
         await publish(c.topic, stream.slice(offset, offset + BATCH).map(({ key, value }) => ({ key, value })));
       }
     })();

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EmailPipeline } from '../../email-pipeline.service';
 
 /** How often due waiting emails are looked for (up to 100 a time): the first retry of a waiting email is 1 s after it parked. */
@@ -10,10 +10,11 @@ const TICK_MS = 1000;
  * any number of instances may run this; a failed run is retried by the next tick.
  */
 @Injectable()
-export class WaitingEmailsJob implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WaitingEmailsJob implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly log = new Logger('WaitingEmails');
   private timer?: NodeJS.Timeout;
   private running = false;
+  private current?: Promise<void>;
 
   constructor(private readonly pipeline: EmailPipeline) {}
 
@@ -21,8 +22,13 @@ export class WaitingEmailsJob implements OnApplicationBootstrap, OnApplicationSh
     this.timer = setInterval(() => void this.tick(), TICK_MS);
   }
 
-  async tick(): Promise<void> {
-    if (this.running) return;
+  tick(): Promise<void> {
+    if (this.running) return Promise.resolve();
+    this.current = this.run();
+    return this.current;
+  }
+
+  private async run(): Promise<void> {
     this.running = true;
     try {
       // At most one batch a tick: a flood of emails to unknown people (an upstream outage)
@@ -33,6 +39,13 @@ export class WaitingEmailsJob implements OnApplicationBootstrap, OnApplicationSh
     } finally {
       this.running = false;
     }
+  }
+
+  /** No new run; the one under way finishes its emails while the store is still open. */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.current;
   }
 
   onApplicationShutdown(): void {
