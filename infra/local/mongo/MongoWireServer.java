@@ -158,7 +158,8 @@ public class MongoWireServer {
     // same, so that the local store's cost per operation looks like a real
     // one's instead of growing with the collection. Results are unchanged:
     // the candidates are a superset of the matches, and the backend still
-    // applies the whole query to each of them, in natural (position) order.
+    // applies the whole query to each of them (in index order, as MongoDB
+    // returns an index scan's results; a sort, when asked, comes after).
     // ---------------------------------------------------------------------
 
     /** The memory backend, with {@link PlannedMemoryDatabase}s. */
@@ -415,20 +416,19 @@ public class MongoWireServer {
 
         private void index(Document document, Integer position) {
             List<Object> firsts = valuesOf(document, firstKey, firstExtractor);
-            List<Object[]> pairs = new ArrayList<>();
             List<Object> seconds = secondKey == null ? List.of() : valuesOf(document, secondKey, secondExtractor);
-            for (Object first : firsts) put(byFirst, first, position);
-            if (secondKey != null) {
-                for (Object first : firsts) {
-                    for (Object second : seconds) {
-                        put(bySecondUnderFirst.computeIfAbsent(first, v -> new TreeMap<>(ORDER)), second, position);
-                        pairs.add(new Object[] {first, second});
-                    }
+            List<Object[]> pairs = new ArrayList<>();
+            for (Object first : firsts) {
+                put(byFirst, first, position);
+                for (Object second : seconds) {
+                    put(bySecondUnderFirst.computeIfAbsent(first, v -> new TreeMap<>(ORDER)), second, position);
+                    pairs.add(new Object[] {first, second});
                 }
-                if (seconds.size() > 1) multiValuedSecond++;
             }
+            Entry entry = new Entry(firsts, pairs, seconds.size() > 1);
             if (firsts.size() > 1) multiValuedFirst++;
-            entries.put(position, new Entry(firsts, pairs, seconds.size() > 1));
+            if (entry.multiValuedSecond()) multiValuedSecond++;
+            entries.put(position, entry);
             positionById.put(document.get("_id"), position);
         }
 

@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EmailPipeline } from '../../email-pipeline.service';
 
 /** How often due waiting emails are looked for (up to 100 a time): the first retry of a waiting email is 1 s after it parked. */
@@ -10,10 +10,10 @@ const TICK_MS = 1000;
  * any number of instances may run this; a failed run is retried by the next tick.
  */
 @Injectable()
-export class WaitingEmailsJob implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class WaitingEmailsJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger('WaitingEmails');
   private timer?: NodeJS.Timeout;
-  private running = false;
+  /** The run under way, if any: a tick meanwhile starts none. */
   private current?: Promise<void>;
 
   constructor(private readonly pipeline: EmailPipeline) {}
@@ -23,21 +23,17 @@ export class WaitingEmailsJob implements OnApplicationBootstrap, BeforeApplicati
   }
 
   tick(): Promise<void> {
-    if (this.running) return Promise.resolve();
-    this.current = this.run();
+    this.current ??= this.run().finally(() => (this.current = undefined));
     return this.current;
   }
 
   private async run(): Promise<void> {
-    this.running = true;
     try {
       // At most one batch a tick: a flood of emails to unknown people (an upstream outage)
       // costs a bounded background load instead of starving the consumers.
       await this.pipeline.retryWaiting();
     } catch (error) {
       this.log.warn(`retrying waiting emails failed, the next run retries: ${(error as Error).message}`);
-    } finally {
-      this.running = false;
     }
   }
 
@@ -46,9 +42,5 @@ export class WaitingEmailsJob implements OnApplicationBootstrap, BeforeApplicati
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.current;
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
   }
 }
