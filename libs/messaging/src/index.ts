@@ -10,3 +10,4 @@ export * from './idempotency';
 export * from './message-processor';
 export * from './batch-processor';
 export * from './kafka-event.server';
+export * from './group-commit';

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import type { Envelope } from '@feedback/contracts';
+import { GroupCommit } from '@feedback/messaging';
 import { metricsRegistry } from '@feedback/observability';
 import { AnalyticsSettings } from '../analytics-settings';
 import { addCounts, emptyCounts, type Counts } from '../domain/aggregates.types';
@@ -15,15 +16,26 @@ const counted = new Counter({
   registers: [metricsRegistry],
 });
 
+/** Most events counted by one write of the business-days (a batch of each of three partitions). */
+const MAX_EVENTS_PER_WRITE = 6000;
+
 /** Turns events into day aggregates, and days into the overview's monthly rollups. */
 @Injectable()
 export class AggregationService {
   private readonly log = new Logger('Aggregation');
+  /**
+   * The batches of the partitions consumed at once, counted together when they
+   * arrive while a write is under way: the writes are one per business-day, so
+   * three partitions' batches together cost about what one costs.
+   */
+  private readonly writes: GroupCommit<EventContribution, Set<string>>;
 
   constructor(
     private readonly repository: AggregatesRepository,
     private readonly settings: AnalyticsSettings,
-  ) {}
+  ) {
+    this.writes = new GroupCommit((contributions) => this.repository.applyMany(contributions), MAX_EVENTS_PER_WRITE);
+  }
 
   /** Counts one validated event (idempotent on its id). */
   count(event: Envelope): Promise<void> {
@@ -45,7 +57,7 @@ export class AggregationService {
       contributions.push({ eventId: event.id, contribution: decision.contribution });
       types.set(event.id, event.type);
     }
-    const fresh = await this.repository.applyMany(contributions);
+    const fresh = contributions.length > 0 ? await this.writes.submit(contributions) : new Set<string>();
     for (const [eventId, type] of types) counted.inc({ type, outcome: fresh.has(eventId) ? 'counted' : 'duplicate' });
   }
 

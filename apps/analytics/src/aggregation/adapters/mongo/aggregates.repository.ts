@@ -9,6 +9,7 @@ import { monthOf } from '../../../domain/calendar';
 import type { Contribution } from '../../../domain/contribution.policy';
 import { STORED_POSITIONS_CAP } from '../../../domain/people-sketch';
 import type { MonthPlan } from '../../../domain/release.policy';
+import { planDayWrite, type DayGuardState, type DayWritePlan } from './day-guard';
 import { APPLIED_EVENTS, BUSINESS_DAYS, BUSINESS_NAMES, OVERVIEW_MONTHS } from './aggregates.schema';
 
 interface BusinessDayDoc {
@@ -23,6 +24,8 @@ interface BusinessDayDoc {
   /** Set once `people` holds STORED_POSITIONS_CAP positions. */
   peopleFull?: boolean;
   pending?: string[];
+  /** Bumped by every counting write: the compare-and-set of day-guard.ts. */
+  rev?: number;
 }
 interface AppliedEventDoc {
   _id: string;
@@ -88,34 +91,29 @@ function cellBatches(events: readonly EventContribution[]): CellBatch[] {
 }
 
 /**
- * The one write that adds a day's events: their summed counters, guarded by
- * `pending`, which also takes their ids, and the union of their sketch
- * positions (a set union) unless the day already keeps the cap.
+ * The one write that adds a day's events: their summed counters and the union
+ * of their sketch positions (unless the day already keeps the cap), made
+ * against the `rev` the plan was read at, and setting the day's new `pending`.
  */
-function incrementWrite(cell: CellBatch, peopleFull: boolean): AnyBulkWriteOperation<BusinessDayDoc> {
-  const inc: Record<string, number> = {};
-  const labels: Record<string, string> = {};
+function incrementWrite(cell: CellBatch, plan: DayWritePlan<EventContribution>, state: CellState | undefined): AnyBulkWriteOperation<BusinessDayDoc> {
+  const inc: Record<string, number> = { rev: 1 };
+  const set: Record<string, unknown> = { pending: plan.pending };
   const people = new Set<number>();
-  for (const { contribution } of cell.events) {
+  for (const { contribution } of plan.increment) {
     for (const key of contribution.counters) inc[`c.${key}`] = (inc[`c.${key}`] ?? 0) + 1;
     for (const { label, by } of contribution.customLabels) {
       inc[`custom.${labelKey(label)}`] = (inc[`custom.${labelKey(label)}`] ?? 0) + by;
-      labels[`labels.${labelKey(label)}`] = label;
+      set[`labels.${labelKey(label)}`] = label;
     }
     for (const position of contribution.people) people.add(position);
   }
-  const ids = cell.events.map((e) => e.eventId);
-  // A full day takes no more; one batch adds at most the cap, so a day never holds much more than it.
-  const positions = peopleFull ? [] : [...people].slice(0, STORED_POSITIONS_CAP);
+  // A full day takes no more; one write adds at most the cap, so a day never holds much more than it.
+  const positions = state?.peopleFull ? [] : [...people].slice(0, STORED_POSITIONS_CAP);
   return {
     updateOne: {
-      filter: { _id: cell.id, pending: { $nin: ids } },
-      update: {
-        $inc: inc,
-        ...(Object.keys(labels).length > 0 ? { $set: labels } : {}),
-        $push: { pending: { $each: ids } },
-        ...(positions.length > 0 ? { $addToSet: { people: { $each: positions } } } : {}),
-      } as never,
+      // null matches a day never written by this scheme (no `rev` yet).
+      filter: { _id: cell.id, rev: (state?.rev ?? null) as never },
+      update: { $inc: inc, $set: set, ...(positions.length > 0 ? { $addToSet: { people: { $each: positions } } } : {}) } as never,
     },
   };
 }
@@ -144,16 +142,23 @@ interface CellBatch {
   events: EventContribution[];
 }
 
+/** What a batch reads of a stored day before writing it. */
+interface CellState extends DayGuardState {
+  /** The day keeps the cap of people positions (its `peopleFull` flag). */
+  peopleFull: boolean;
+}
+
 /**
  * The aggregates: one document per business and UTC day, updated in place.
  *
- * Counting is idempotent on the event id without keeping event ids next to the
- * counts: a batch's events of one day are applied with one conditional update
- * that also pushes their ids onto the day's short `pending` list (a second
- * attempt matches nothing), then recorded in `applied_events`, then taken off
- * `pending`. A crash at any point is repaired by the redelivery: before the
- * record, `pending` refuses the second increment; after it, the record does.
- * A batch costs a handful of round trips whatever its size.
+ * Counting is idempotent on the event id without keeping every event id next
+ * to the counts: each day of a batch gets one compare-and-set write that adds
+ * the events neither recorded in `applied_events` nor pending on the day, and
+ * leaves their ids pending until the next write of the day, which finds them
+ * recorded and takes them off (day-guard.ts). A crash at any point is repaired
+ * by the redelivery: before the record, `pending` refuses the second increment;
+ * after it, the record does. A batch costs a handful of round trips whatever
+ * its size, and one write per day it touches.
  */
 @Injectable()
 export class AggregatesRepository {
@@ -181,50 +186,48 @@ export class AggregatesRepository {
   async applyMany(events: readonly EventContribution[]): Promise<Set<string>> {
     const counted = new Set<string>();
     if (events.length === 0) return counted;
-    const recorded = await this.appliedCollection.find({ _id: { $in: events.map((e) => e.eventId) } }, { projection: { _id: 1 } }).toArray();
-    const alreadyRecorded = new Set(recorded.map((r) => r._id));
-    const cells = cellBatches(events.filter((e) => !alreadyRecorded.has(e.eventId)));
-    if (cells.length > 0) {
-      const stored = await this.cellStates(cells.map((c) => c.id));
-      // The guarded updates below never upsert: two consumers upserting the same new day could lose an increment.
-      await this.ensureExist(this.dayCollection, cells.filter((c) => !stored.has(c.id)).map((c) => ({ _id: c.id, ...c.where })));
-      const toIncrement = cells
-        .map((cell) => ({ ...cell, events: cell.events.filter((e) => !stored.get(cell.id)?.pending.has(e.eventId)) }))
-        .filter((cell) => cell.events.length > 0);
-      let verify = false;
-      if (toIncrement.length > 0) {
-        const result = await this.dayCollection.bulkWrite(
-          toIncrement.map((cell) => incrementWrite(cell, stored.get(cell.id)?.peopleFull ?? false)),
-          { ordered: false },
-        );
-        verify = result.matchedCount < toIncrement.length;
-      }
-      // A guard that matched nothing met a concurrent redelivery of an event of its group: every
-      // id must then be pending on its day, and one that is not is applied again on its own.
-      const pendingAfter = verify ? await this.cellStates(toIncrement.map((c) => c.id)) : undefined;
-      for (const cell of toIncrement) {
-        for (const event of cell.events) {
-          if (!pendingAfter || pendingAfter.get(cell.id)?.pending.has(event.eventId)) counted.add(event.eventId);
-          else if ((await this.applyMany([event])).has(event.eventId)) counted.add(event.eventId);
-        }
-      }
-      await this.ignoringDuplicate(
-        this.appliedCollection.insertMany(
-          cells.flatMap((c) => c.events.map((e) => ({ _id: e.eventId, cell: c.id, appliedAt: new Date() }))),
-          { ordered: false },
-        ),
-      );
-    }
+    // Days whose write lost its compare-and-set to another consumer are planned again from a fresh read.
+    for (let cells = cellBatches(events); cells.length > 0; ) cells = await this.applyCells(cells, counted);
     await this.finish(cellBatches(events));
     return counted;
   }
 
-  /** Takes the recorded events off their days' `pending`, and marks their overview months for a rebuild. */
+  /** One read-plan-write round over the given days; returns the days whose write must be tried again. */
+  private async applyCells(cells: CellBatch[], counted: Set<string>): Promise<CellBatch[]> {
+    const states = await this.cellStates(cells.map((c) => c.id));
+    // The guarded writes below never upsert: two consumers upserting the same new day could lose an increment.
+    await this.ensureExist(this.dayCollection, cells.filter((c) => !states.has(c.id)).map((c) => ({ _id: c.id, ...c.where })));
+    const recorded = await this.recordedAmong([...cells.flatMap((c) => c.events.map((e) => e.eventId)), ...[...states.values()].flatMap((s) => [...s.pending])]);
+    const plans = cells.map((cell) => ({ cell, plan: planDayWrite(cell.events, states.get(cell.id), recorded) }));
+    const writes = plans.filter(({ plan }) => plan.increment.length > 0);
+    const lost = new Set<string>();
+    if (writes.length > 0) {
+      const result = await this.dayCollection.bulkWrite(
+        writes.map(({ cell, plan }) => incrementWrite(cell, plan, states.get(cell.id))),
+        { ordered: false },
+      );
+      if (result.matchedCount < writes.length) {
+        // Some day changed since it was read. A day whose pending now holds every id this write
+        // added was written (by this write, or by a concurrent redelivery of the same events).
+        const after = await this.cellStates(writes.map((w) => w.cell.id));
+        for (const { cell, plan } of writes) if (!plan.increment.every((e) => after.get(cell.id)?.pending.has(e.eventId))) lost.add(cell.id);
+      }
+    }
+    const done = plans.filter(({ cell }) => !lost.has(cell.id));
+    for (const { plan } of done) for (const event of plan.increment) counted.add(event.eventId);
+    const records = done.flatMap(({ cell, plan }) => plan.record.map((e) => ({ _id: e.eventId, cell: cell.id, appliedAt: new Date() })));
+    if (records.length > 0) await this.ignoringDuplicate(this.appliedCollection.insertMany(records, { ordered: false }));
+    return cells.filter((c) => lost.has(c.id));
+  }
+
+  /** The ids among `ids` that have their `applied_events` record. */
+  private async recordedAmong(ids: string[]): Promise<Set<string>> {
+    const docs = await this.appliedCollection.find({ _id: { $in: [...new Set(ids)] } }, { projection: { _id: 1 } }).toArray();
+    return new Set(docs.map((d) => d._id));
+  }
+
+  /** Marks the days that reached the cap of people positions, and the batch's overview months for a rebuild. */
   private async finish(cells: CellBatch[]): Promise<void> {
-    await this.dayCollection.bulkWrite(
-      cells.map((c) => ({ updateOne: { filter: { _id: c.id }, update: { $pull: { pending: { $in: c.events.map((e) => e.eventId) } } } } })),
-      { ordered: false },
-    );
     // Days whose set reached the cap take no more positions (a set never shrinks: the flag stays true).
     await this.dayCollection.updateMany(
       { _id: { $in: cells.map((c) => c.id) }, peopleFull: { $ne: true }, [`people.${STORED_POSITIONS_CAP - 1}`]: { $exists: true } },
@@ -241,15 +244,14 @@ export class AggregatesRepository {
   }
 
   /**
-   * Per stored day: the event ids it holds in `pending` (incremented, not yet
-   * recorded) and whether it keeps the cap of positions (its `peopleFull`
-   * flag: a batch reads hundreds of days, and their whole sets would be most
-   * of what it reads).
+   * Per stored day: its guard (`rev`, `pending`) and whether it keeps the cap
+   * of positions (its `peopleFull` flag: a batch reads hundreds of days, and
+   * their whole sets would be most of what it reads).
    */
-  private async cellStates(cellIds: string[]): Promise<Map<string, { pending: Set<string>; peopleFull: boolean }>> {
+  private async cellStates(cellIds: string[]): Promise<Map<string, CellState>> {
     if (cellIds.length === 0) return new Map();
-    const docs = await this.dayCollection.find({ _id: { $in: cellIds } }, { projection: { pending: 1, peopleFull: 1 } }).toArray();
-    return new Map(docs.map((d) => [d._id, { pending: new Set(d.pending ?? []), peopleFull: d.peopleFull === true }]));
+    const docs = await this.dayCollection.find({ _id: { $in: cellIds } }, { projection: { pending: 1, rev: 1, peopleFull: 1 } }).toArray();
+    return new Map(docs.map((d) => [d._id, { rev: d.rev ?? null, pending: new Set(d.pending ?? []), peopleFull: d.peopleFull === true }]));
   }
 
   /** Inserts the documents that are missing; existing ones are left as they are. */

@@ -19,8 +19,10 @@ export const businessDaySchema = new Schema(
     labels: { type: Schema.Types.Mixed },
     /** People-sketch positions (people-sketch.ts), capped near STORED_POSITIONS_CAP. */
     people: { type: [Number], default: undefined },
-    /** Ids of events being applied right now: the guard that makes a retried write count once. */
+    /** Ids of events counted by the last write and maybe not recorded yet: the guard that makes a retried write count once (day-guard.ts). */
     pending: { type: [String], default: undefined },
+    /** Bumped by every counting write, which is made against the value it read (day-guard.ts). */
+    rev: { type: Number },
   },
   { collection: BUSINESS_DAYS, versionKey: false, minimize: false },
 );
