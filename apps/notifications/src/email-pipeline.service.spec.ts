@@ -9,7 +9,7 @@ import { EmailRenderer } from './adapters/mail/email.renderer';
 import { MailSender, type OutgoingEmail } from './adapters/mail/mail.sender';
 import type { BusinessRepository } from './adapters/mongo/business.repository';
 import type { ContactRepository } from './adapters/mongo/contact.repository';
-import type { DeliveryDraft, DeliveryRepository, DeliveryState, ParkedEmail } from './adapters/mongo/delivery.repository';
+import type { DeliveryClaim, DeliveryConclusion, DeliveryDraft, DeliveryRepository, DeliveryState, ParkedEmail } from './adapters/mongo/delivery.repository';
 import { deliveryEventId } from './domain/delivery.policy';
 import type { DeliveryResult } from './domain/delivery.types';
 import type { EmailIntent } from './domain/email.types';
@@ -37,31 +37,39 @@ class MemoryDeliveries {
     for (const record of due) record.retryAt = new Date(now.getTime() + leaseMs);
     return due.map((r) => r.intent!);
   }
-  async claim(draft: DeliveryDraft, _now: Date, attempts: number) {
-    const record = this.records.get(draft.notificationId);
-    if (record && record.status !== 'sending' && record.status !== 'waiting') return false;
-    this.records.set(draft.notificationId, { status: 'sending', attempts, outboxPending: false, draft, outbox: [] });
-    return true;
+  async claimMany(claims: readonly DeliveryClaim[]) {
+    const claimed = new Set<string>();
+    for (const { draft, attempts } of claims) {
+      const record = this.records.get(draft.notificationId);
+      if (record && record.status !== 'sending' && record.status !== 'waiting') continue;
+      this.records.set(draft.notificationId, { status: 'sending', attempts, outboxPending: false, draft, outbox: [] });
+      claimed.add(draft.notificationId);
+    }
+    return claimed;
   }
   async recordAttempt(id: string, attempts: number) {
     this.records.get(id)!.attempts = attempts;
   }
-  async conclude(draft: DeliveryDraft, result: DeliveryResult, event: OutboxEntry) {
+  async concludeMany(conclusions: readonly DeliveryConclusion[]) {
     if (this.failNextConclude) {
       this.failNextConclude = false;
       throw Object.assign(new Error('store down'), { name: 'MongoNetworkError' });
     }
-    const record = this.records.get(draft.notificationId);
-    if (record && record.status !== 'sending' && record.status !== 'waiting') return false;
-    this.records.set(draft.notificationId, {
-      status: result.sent ? 'sent' : 'failed',
-      attempts: result.attempts,
-      outboxPending: true,
-      draft,
-      reason: result.sent ? undefined : result.reason,
-      outbox: [event],
-    });
-    return true;
+    const recorded = new Set<string>();
+    for (const { draft, result, event } of conclusions) {
+      const record = this.records.get(draft.notificationId);
+      if (record && record.status !== 'sending' && record.status !== 'waiting') continue;
+      this.records.set(draft.notificationId, {
+        status: result.sent ? 'sent' : 'failed',
+        attempts: result.attempts,
+        outboxPending: true,
+        draft,
+        reason: result.sent ? undefined : result.reason,
+        outbox: [event],
+      });
+      recorded.add(draft.notificationId);
+    }
+    return recorded;
   }
 }
 

@@ -5,11 +5,11 @@ import { resolveLanguage } from '@feedback/i18n';
 import { classifyFailure, EventPublisher, TransientEventError } from '@feedback/messaging';
 import { OutboxRelay, outboxEntry } from '@feedback/service-kit';
 import { EmailRenderer } from './adapters/mail/email.renderer';
-import { MailSender } from './adapters/mail/mail.sender';
+import { MailSender, type OutgoingEmail } from './adapters/mail/mail.sender';
 import { BusinessRepository, type BusinessProfile } from './adapters/mongo/business.repository';
 import { ContactRepository } from './adapters/mongo/contact.repository';
 import type { Contact } from './domain/contact.types';
-import { DELIVERIES, DeliveryRepository, type DeliveryDraft, type DeliveryState, type ParkedEmail } from './adapters/mongo/delivery.repository';
+import { DELIVERIES, DeliveryRepository, type DeliveryConclusion, type DeliveryDraft, type DeliveryState, type ParkedEmail } from './adapters/mongo/delivery.repository';
 import { attemptDelivery, deliveryEventId, profileWait } from './domain/delivery.policy';
 import { FINAL_STATUSES, type DeliveryResult } from './domain/delivery.types';
 import { checkDeliverable, planEmails } from './domain/email.policy';
@@ -34,7 +34,7 @@ const LINK_PAGES: Record<LinkPurpose, { base: keyof Omit<LinkSettings, 'linkKey'
   documentation: { base: 'documentationBaseUrl', path: 'documentation' },
 };
 
-/** Emails in flight at once: a little above the SMTP pool's connections, so rendering and store round trips fill the gaps. */
+/** Emails sent at once: a little above the SMTP pool's connections, so no connection waits for the next email. */
 const EMAIL_CONCURRENCY = 8;
 
 /** Read once per batch of emails (see prefetch). */
@@ -43,6 +43,13 @@ interface Prefetched {
   contacts: Map<string, Contact>;
   businesses: Map<string, Promise<BusinessProfile | undefined>>;
 }
+
+/** What the pipeline does with one email of a batch. */
+type EmailPlan =
+  | { kind: 'published-before'; notificationId: string; outboxPending: boolean }
+  | { kind: 'park'; email: ParkedEmail }
+  | { kind: 'conclude'; draft: DeliveryDraft; result: DeliveryResult }
+  | { kind: 'send'; draft: DeliveryDraft; email: OutgoingEmail; attemptsBefore: number };
 
 interface ResolvedRecipient {
   email: string;
@@ -85,33 +92,66 @@ export class EmailPipeline {
   }
 
   /**
-   * Sends every email a batch of events calls for, EMAIL_CONCURRENCY at a time
-   * (the SMTP pool's connections and the store's round trips overlap; emails
-   * are independent of each other). Resolves once every outcome is stored.
-   * When some fail, the batch fails as a whole: transient if any failure was
-   * (the mail server or the store is down: the consumer retries the batch and
-   * the emails already final are not sent again), otherwise with the first error.
+   * Sends every email a batch of events calls for. Resolves once every outcome
+   * is stored. When some fail, the batch fails as a whole: transient if any
+   * failure was (the mail server or the store is down: the consumer retries the
+   * batch and the emails already final are not sent again), otherwise with the
+   * first error.
    */
   async handleMany(topic: TopicDefinition, events: readonly Envelope[]): Promise<void> {
     await this.deliverAll(events.flatMap((event) => planEmails(topic.name, event)));
   }
 
-  private async deliverAll(intents: readonly EmailIntent[], now?: Date): Promise<void> {
+  /**
+   * A batch's emails in phases, each a single write for all of them: decide
+   * (and render) each email, claim the ones to send, send them EMAIL_CONCURRENCY
+   * at a time over the SMTP pool, record every outcome with its event, publish
+   * the events, park the ones that wait for a profile. The store sees a handful
+   * of round trips per batch, not two per email.
+   */
+  private async deliverAll(intents: readonly EmailIntent[], now = new Date()): Promise<void> {
     if (intents.length === 0) return;
     const known = await this.prefetch(intents);
     const failures: unknown[] = [];
-    const parked: ParkedEmail[] = [];
+    const plans: EmailPlan[] = [];
+    await Promise.all(intents.map((intent) => this.plan(intent, now, known).then((plan) => void plans.push(plan), (error: unknown) => void failures.push(error))));
+
+    const toClaim = plans.flatMap((p) => (p.kind === 'send' && !this.sentNotRecorded.has(p.draft.notificationId) ? [p] : []));
+    // The claim counts the first attempt; each retry is counted before it is made.
+    const claimed = await this.deliveries.claimMany(toClaim.map((p) => ({ draft: p.draft, attempts: p.attemptsBefore + 1 })), now).catch((error: unknown) => {
+      failures.push(error);
+      return new Set<string>();
+    });
+    const outcomes: DeliveryConclusion[] = plans.flatMap((p) => (p.kind === 'conclude' ? [this.conclusion(p.draft, p.result)] : []));
+    const toSend = plans.flatMap((p) => (p.kind === 'send' && (claimed.has(p.draft.notificationId) || this.sentNotRecorded.has(p.draft.notificationId)) ? [p] : []));
     let next = 0;
-    const worker = async () => {
-      while (next < intents.length) {
-        const intent = intents[next++]!;
-        await this.deliver(intent, now ?? new Date(), known, parked).catch((error: unknown) => void failures.push(error));
+    const sender = async () => {
+      while (next < toSend.length) {
+        const email = toSend[next++]!;
+        await this.send(email).then((result) => void outcomes.push(this.conclusion(email.draft, result)), (error: unknown) => void failures.push(error));
       }
     };
-    await Promise.all(Array.from({ length: Math.min(EMAIL_CONCURRENCY, intents.length) }, worker));
-    // The batch's emails that wait for a profile are parked together: one write (a flood of
-    // emails to people not known yet, as after an upstream outage, stays cheap).
-    await this.deliveries.parkMany(parked, now ?? new Date()).catch((error: unknown) => void failures.push(error));
+    await Promise.all(Array.from({ length: Math.min(EMAIL_CONCURRENCY, toSend.length) }, sender));
+
+    const toPublish = plans.flatMap((p) => (p.kind === 'published-before' && p.outboxPending ? [p.notificationId] : []));
+    if (outcomes.length > 0) {
+      try {
+        const recorded = await this.deliveries.concludeMany(outcomes, new Date());
+        for (const { draft, result } of outcomes) {
+          this.sentNotRecorded.delete(draft.notificationId);
+          if (!recorded.has(draft.notificationId)) continue;
+          toPublish.push(draft.notificationId);
+          const outcome = result.sent ? 'sent' : `failed (${result.reason})`;
+          this.log.log(`email ${draft.notificationId} [${draft.kind}, ${draft.language}] ${outcome} after ${result.attempts} attempt(s)`);
+        }
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    await Promise.all(toPublish.map((id) => this.relay.flush(DELIVERIES, id).catch((error: unknown) => void failures.push(error))));
+    // A flood of emails to people not known yet (as after an upstream outage) stays cheap: one write.
+    const parked = plans.flatMap((p) => (p.kind === 'park' ? [p.email] : []));
+    await this.deliveries.parkMany(parked, now).catch((error: unknown) => void failures.push(error));
     if (failures.length > 0) throw failures.find((f) => classifyFailure(f) === 'transient') ?? failures[0];
   }
 
@@ -122,14 +162,11 @@ export class EmailPipeline {
     return { states, contacts, businesses: new Map() };
   }
 
-  /** Sends one email, or adds it to `parked` when it must wait for a profile. */
-  private async deliver(intent: EmailIntent, now: Date, known: Prefetched, parked: ParkedEmail[]): Promise<void> {
+  /** What to do with one email: nothing (final already), park it, record a failure, or render it to send. */
+  private async plan(intent: EmailIntent, now: Date, known: Prefetched): Promise<EmailPlan> {
     const state = known.states.get(intent.notificationId);
-    if (state && (FINAL_STATUSES as readonly string[]).includes(state.status)) {
-      // Already sent or failed: a redelivery. Only make sure its event got out.
-      if (state.outboxPending) await this.relay.flush(DELIVERIES, intent.notificationId);
-      return;
-    }
+    // Already sent or failed: a redelivery. Only make sure its event got out.
+    if (state && (FINAL_STATUSES as readonly string[]).includes(state.status)) return { kind: 'published-before', notificationId: intent.notificationId, outboxPending: state.outboxPending };
 
     const [recipient, business] = await Promise.all([this.findRecipient(intent.recipient, known), this.findBusiness(intent.businessId, known)]);
     const language = resolveLanguage(recipient?.preferredLanguage);
@@ -146,12 +183,9 @@ export class EmailPipeline {
     if (!check.ok) {
       if (check.reason !== 'link expired before delivery') {
         const wait = profileWait(state?.waitingSince, state?.waits ?? 0, now, this.waiting.maxWaitMs);
-        if (wait.wait) {
-          parked.push({ draft, intent, wait });
-          return;
-        }
+        if (wait.wait) return { kind: 'park', email: { draft, intent, wait } };
       }
-      return this.conclude(draft, { sent: false, attempts: 1, reason: check.reason });
+      return { kind: 'conclude', draft, result: { sent: false, attempts: 1, reason: check.reason } };
     }
 
     const rendered = this.renderer.render({
@@ -162,26 +196,25 @@ export class EmailPipeline {
       recipientName: recipient!.name || undefined,
       link: intent.link && this.linkFor(intent.link, language),
     });
+    const email = { ...rendered, to: recipient!.email, notificationId: intent.notificationId, kind: intent.kind };
+    return { kind: 'send', draft, email, attemptsBefore: state?.attempts ?? 0 };
+  }
 
-    let result = this.sentNotRecorded.get(intent.notificationId);
-    if (!result) {
-      const before = state?.attempts ?? 0;
-      // The claim counts the first attempt; each retry is counted before it is made.
-      if (!(await this.deliveries.claim(draft, now, before + 1))) return;
-      const outgoing = { ...rendered, to: recipient!.email, notificationId: intent.notificationId, kind: intent.kind };
-      const run = await attemptDelivery(() => this.sender.send(outgoing), sleep, {
-        onAttempt: async (attempt) => {
-          if (attempt > 1) await this.deliveries.recordAttempt(intent.notificationId, before + attempt);
-        },
-      });
-      result = { ...run, attempts: before + run.attempts };
-      // A mail server that is down says nothing about this email: keep it pending and let
-      // the consumer retry without limit (with backoff), rather than give the email up.
-      if (!result.sent && result.unreachable) throw new TransientEventError(`mail server unreachable: ${result.reason}`);
-      if (result.sent) this.sentNotRecorded.set(intent.notificationId, result);
-    }
-    await this.conclude(draft, result);
-    this.sentNotRecorded.delete(intent.notificationId);
+  /** Sends a claimed email with bounded retries (or takes the result of a send whose outcome was not stored yet). */
+  private async send({ draft, email, attemptsBefore }: Extract<EmailPlan, { kind: 'send' }>): Promise<DeliveryResult> {
+    const earlier = this.sentNotRecorded.get(draft.notificationId);
+    if (earlier) return earlier;
+    const run = await attemptDelivery(() => this.sender.send(email), sleep, {
+      onAttempt: async (attempt) => {
+        if (attempt > 1) await this.deliveries.recordAttempt(draft.notificationId, attemptsBefore + attempt);
+      },
+    });
+    const result = { ...run, attempts: attemptsBefore + run.attempts };
+    // A mail server that is down says nothing about this email: keep it pending and let
+    // the consumer retry without limit (with backoff), rather than give the email up.
+    if (!result.sent && result.unreachable) throw new TransientEventError(`mail server unreachable: ${result.reason}`);
+    if (result.sent) this.sentNotRecorded.set(draft.notificationId, result);
+    return result;
   }
 
   /**
@@ -194,18 +227,15 @@ export class EmailPipeline {
     return intents.length;
   }
 
-  private async conclude(draft: DeliveryDraft, result: DeliveryResult): Promise<void> {
+  /** The outcome to record, with the EmailSent or EmailFailed event that announces it. */
+  private conclusion(draft: DeliveryDraft, result: DeliveryResult): DeliveryConclusion {
     const at = new Date();
     const base = { notificationId: draft.notificationId, kind: draft.kind, userId: draft.userId, language: draft.language, attempts: result.attempts };
     const options = { correlationId: draft.trigger.correlationId, occurredAt: at };
     const event = result.sent
       ? this.publisher.build(notificationsTopic, 'EmailSent', { ...base, sentAt: at.toISOString() }, { ...options, id: deliveryEventId(draft.notificationId, 'EmailSent') })
       : this.publisher.build(notificationsTopic, 'EmailFailed', { ...base, reason: result.reason, failedAt: at.toISOString() }, { ...options, id: deliveryEventId(draft.notificationId, 'EmailFailed') });
-    const recorded = await this.deliveries.conclude(draft, result, outboxEntry(notificationsTopic, event), at);
-    if (!recorded) return;
-    const outcome = result.sent ? 'sent' : `failed (${result.reason})`;
-    this.log.log(`email ${draft.notificationId} [${draft.kind}, ${draft.language}] ${outcome} after ${result.attempts} attempt(s)`);
-    await this.relay.flush(DELIVERIES, draft.notificationId);
+    return { draft, result, event: outboxEntry(notificationsTopic, event) };
   }
 
   /** A batch's emails mostly name a few businesses: each is read once per batch. */

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import type { Collection } from 'mongodb';
 import type { Model, QueryFilter, UpdateQuery } from 'mongoose';
 import type { CursorPosition } from '@feedback/http';
-import { isDuplicateKeyError } from '@feedback/persistence';
+import { duplicateKeyPositions, isDuplicateKeyError } from '@feedback/persistence';
 import { KeyRing } from '@feedback/pii';
 import { appendToOutbox, type OutboxEntry } from '@feedback/service-kit';
 import { FINAL_STATUSES, type DeliveryLogEntry, type DeliveryResult, type DeliveryStatus, type FinalStatus } from '../../domain/delivery.types';
@@ -41,6 +42,19 @@ export interface ParkedEmail {
   wait: { since: Date; retryAt: Date };
 }
 
+/** An email about to be sent, and the count of attempts its first attempt makes. */
+export interface DeliveryClaim {
+  draft: DeliveryDraft;
+  attempts: number;
+}
+
+/** An email's outcome, and the event that announces it. */
+export interface DeliveryConclusion {
+  draft: DeliveryDraft;
+  result: DeliveryResult;
+  event: OutboxEntry;
+}
+
 export interface DeliveryLogQuery {
   recipient?: string;
   status?: FinalStatus;
@@ -48,6 +62,7 @@ export interface DeliveryLogQuery {
   limit: number;
 }
 
+type RecipientFields = { sealedRecipient: ReturnType<KeyRing['seal']>; recipientHash: string };
 const sealContext = (notificationId: string) => `delivery:${notificationId}`;
 /** What a waiting email keeps only while it waits. */
 const WAITING_FIELDS = { waitingIntent: '', retryAt: '', waitLease: '' } as const;
@@ -60,6 +75,13 @@ export class DeliveryRepository {
     private readonly keyRing: KeyRing,
     private readonly hasher: RecipientHasher,
   ) {}
+
+  private readonly sealedRecipients = new WeakMap<DeliveryDraft, RecipientFields>();
+
+  /** The driver's collection, for the bulk writes of a batch's emails (no per-document casting). */
+  private get collection() {
+    return this.deliveries.collection as unknown as Collection<DeliveryDocument & { _id: string }>;
+  }
 
   /** The states of many deliveries in one read (a consumer batch's emails); absent ones were never recorded. */
   async findStates(notificationIds: readonly string[]): Promise<Map<string, DeliveryState>> {
@@ -120,16 +142,22 @@ export class DeliveryRepository {
   }
 
   /**
-   * Marks the email `sending` (creating its record, or resuming one a crash
-   * left behind) with the count of attempts its first attempt now makes (one
-   * write, not two). False when it already reached a final status: never send it again.
+   * Marks emails `sending` (creating their records, or resuming ones a crash
+   * left behind) with the count of attempts their first attempt now makes, in
+   * one write for all. Returns the ids claimed: an email that already reached
+   * a final status is not, and must never be sent again.
    */
-  claim(draft: DeliveryDraft, now: Date, attempts: number): Promise<boolean> {
-    return this.upsertUnlessTaken(notFinal(draft.notificationId), {
-      $set: { status: 'sending', language: draft.language, at: now, attempts, ...this.recipientFields(draft) },
-      $unset: WAITING_FIELDS,
-      $setOnInsert: { ...this.identity(draft, now), outbox: [], outboxPending: false },
-    });
+  claimMany(claims: readonly DeliveryClaim[], now: Date): Promise<Set<string>> {
+    return this.upsertManyUnlessTaken(
+      claims.map(({ draft, attempts }) => ({
+        filter: notFinal(draft.notificationId),
+        update: {
+          $set: { status: 'sending', language: draft.language, at: now, attempts, ...this.recipientFields(draft) },
+          $unset: WAITING_FIELDS,
+          $setOnInsert: { ...this.identity(draft, now), outbox: [], outboxPending: false },
+        },
+      })),
+    );
   }
 
   async recordAttempt(notificationId: string, attempts: number): Promise<void> {
@@ -137,34 +165,44 @@ export class DeliveryRepository {
   }
 
   /**
-   * Records the final status and, in the same single-document write, the event
-   * that announces it (outbox). Creates the record if the email never got as far
-   * as sending (recipient unknown). False if it was already final.
+   * Records final statuses and, in the same single-document write each, the
+   * event that announces it (outbox), in one write for all. Creates the record
+   * of an email that never got as far as sending (recipient unknown). Returns
+   * the ids recorded now: one already final is left as it is.
    */
-  conclude(draft: DeliveryDraft, result: DeliveryResult, event: OutboxEntry, now: Date): Promise<boolean> {
-    const outbox = appendToOutbox([event]);
-    const final = { status: result.sent ? 'sent' : 'failed', attempts: result.attempts, at: now, language: draft.language, ...(result.sent ? {} : { reason: result.reason }) };
-    return this.upsertUnlessTaken(notFinal(draft.notificationId), {
-      $set: { ...final, ...this.recipientFields(draft), ...outbox.$set },
-      $push: outbox.$push,
-      $unset: WAITING_FIELDS,
-      $setOnInsert: this.identity(draft, now),
-    });
+  concludeMany(conclusions: readonly DeliveryConclusion[], now: Date): Promise<Set<string>> {
+    return this.upsertManyUnlessTaken(
+      conclusions.map(({ draft, result, event }) => {
+        const outbox = appendToOutbox([event]);
+        const final = { status: result.sent ? 'sent' : 'failed', attempts: result.attempts, at: now, language: draft.language, ...(result.sent ? {} : { reason: result.reason }) };
+        return {
+          filter: notFinal(draft.notificationId),
+          update: { $set: { ...final, ...this.recipientFields(draft), ...outbox.$set }, $push: outbox.$push, $unset: WAITING_FIELDS, $setOnInsert: this.identity(draft, now) },
+        };
+      }),
+    );
   }
 
   /**
-   * Applies `update` to the delivery `filter` selects, creating it if it does
-   * not exist. False when it exists but `filter` does not select it (the unique
-   * `_id` refuses the insert): another status has it, nothing was changed.
+   * Applies each update to the delivery its filter selects, creating it if it
+   * does not exist, in one unordered write. Returns the ids written: one that
+   * exists but its filter does not select (the unique `_id` refuses the
+   * insert) has another status and was left unchanged.
    */
-  private async upsertUnlessTaken(filter: QueryFilter<DeliveryDocument>, update: UpdateQuery<DeliveryDocument>): Promise<boolean> {
+  private async upsertManyUnlessTaken(writes: { filter: { _id: string }; update: UpdateQuery<DeliveryDocument> }[]): Promise<Set<string>> {
+    const written = new Set(writes.map((w) => w.filter._id));
+    if (writes.length === 0) return written;
     try {
-      await this.deliveries.updateOne(filter, update, { upsert: true });
-      return true;
+      await this.collection.bulkWrite(
+        writes.map(({ filter, update }) => ({ updateOne: { filter: filter as never, update: update as never, upsert: true } })),
+        { ordered: false },
+      );
     } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
+      const taken = duplicateKeyPositions(error);
+      if (!taken) throw error;
+      for (const position of taken) written.delete(writes[position]!.filter._id);
     }
+    return written;
   }
 
   /** Final deliveries, newest first, from `after` on; `limit + 1` are read to know whether more follow. */
@@ -203,8 +241,13 @@ export class DeliveryRepository {
     };
   }
 
-  private recipientFields(draft: DeliveryDraft) {
+  /** Sealed once per draft: an email's claim and its conclusion write the same values. */
+  private recipientFields(draft: DeliveryDraft): Partial<RecipientFields> {
     if (!draft.recipient) return {};
-    return { sealedRecipient: this.keyRing.seal(draft.recipient, sealContext(draft.notificationId)), recipientHash: this.hasher.hash(draft.recipient) };
+    const known = this.sealedRecipients.get(draft);
+    if (known) return known;
+    const fields = { sealedRecipient: this.keyRing.seal(draft.recipient, sealContext(draft.notificationId)), recipientHash: this.hasher.hash(draft.recipient) };
+    this.sealedRecipients.set(draft, fields);
+    return fields;
   }
 }

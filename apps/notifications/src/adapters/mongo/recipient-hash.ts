@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac, createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
 import type { PiiKey } from '@feedback/pii';
 
 /**
@@ -8,11 +8,12 @@ import type { PiiKey } from '@feedback/pii';
  * of them, so rotating the ring does not hide older deliveries.
  */
 export class RecipientHasher {
-  private readonly keys: Buffer[];
+  /** Key objects made once: an HMAC given raw bytes imports its key anew on every call. */
+  private readonly keys: KeyObject[];
 
   constructor(ring: readonly PiiKey[]) {
     if (ring.length === 0) throw new Error('the PII key ring is empty');
-    this.keys = ring.map((entry) => Buffer.from(hkdfSync('sha256', entry.key, 'notifications', 'delivery-recipient-lookup/v1', 32)));
+    this.keys = ring.map((entry) => createSecretKey(Buffer.from(hkdfSync('sha256', entry.key, 'notifications', 'delivery-recipient-lookup/v1', 32))));
   }
 
   /** The hash stored with a new delivery. */
@@ -25,7 +26,7 @@ export class RecipientHasher {
     return this.keys.map((key) => this.hmac(key, address));
   }
 
-  private hmac(key: Buffer, address: string): string {
+  private hmac(key: KeyObject, address: string): string {
     return createHmac('sha256', key).update(normalizeAddress(address)).digest('base64url');
   }
 }
