@@ -101,21 +101,31 @@ export class EmailRenderer {
     hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
     hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     hb.registerHelper('fieldName', fieldName);
-    hb.registerHelper('fieldList', (fields: string[], options: Handlebars.HelperOptions) =>
-      new Intl.ListFormat(lang(options), { type: 'conjunction' }).format(fields.map((field) => fieldName(field, options))),
-    );
+    hb.registerHelper('fieldList', (fields: string[], options: Handlebars.HelperOptions) => listFormat(lang(options)).format(fields.map((field) => fieldName(field, options))));
     hb.registerHelper('capitalize', (text: string, options: Handlebars.HelperOptions) => text.charAt(0).toLocaleUpperCase(lang(options)) + text.slice(1));
     // Instants are shown in UTC, named as such: the reader's time zone is unknown.
-    hb.registerHelper('date', (iso: string, options: Handlebars.HelperOptions) =>
-      new Intl.DateTimeFormat(lang(options), { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso)),
-    );
-    hb.registerHelper('dateTime', (iso: string, options: Handlebars.HelperOptions) =>
-      new Intl.DateTimeFormat(lang(options), { year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' }).format(
-        new Date(iso),
-      ),
-    );
+    hb.registerHelper('date', (iso: string, options: Handlebars.HelperOptions) => dateFormat(lang(options)).format(new Date(iso)));
+    hb.registerHelper('dateTime', (iso: string, options: Handlebars.HelperOptions) => dateTimeFormat(lang(options)).format(new Date(iso)));
   }
 }
+
+/**
+ * One formatter per language and style, made on first use: making an Intl
+ * formatter costs far more than formatting with it (several per email).
+ */
+function perLanguage<F>(make: (language: string) => F): (language: string) => F {
+  const made = new Map<string, F>();
+  return (language) => {
+    let formatter = made.get(language);
+    if (!formatter) made.set(language, (formatter = make(language)));
+    return formatter;
+  };
+}
+const listFormat = perLanguage((language) => new Intl.ListFormat(language, { type: 'conjunction' }));
+const dateFormat = perLanguage((language) => new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }));
+const dateTimeFormat = perLanguage(
+  (language) => new Intl.DateTimeFormat(language, { year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' }),
+);
 
 /** Trailing spaces off, at most one blank line in a row, one final newline. */
 function tidyText(text: string): string {

@@ -1,4 +1,4 @@
-import i18next, { type i18n } from 'i18next';
+import i18next, { type i18n, type TFunction } from 'i18next';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { FALLBACK_LANGUAGE } from '@feedback/i18n';
@@ -20,6 +20,8 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.]+)\s*\}\}/g;
  */
 export class Translator {
   private readonly i18n: i18n;
+  /** A bound translation function per language, made once (several texts per email). */
+  private readonly fixed = new Map<string, TFunction>();
 
   constructor(
     private readonly resources: Record<string, LocaleResource>,
@@ -61,7 +63,9 @@ export class Translator {
   }
 
   t(language: string, key: string, values: Record<string, unknown> = {}): string {
-    return this.i18n.getFixedT(language)(key, values);
+    let translate = this.fixed.get(language);
+    if (!translate) this.fixed.set(language, (translate = this.i18n.getFixedT(language)));
+    return translate(key, values);
   }
 }
 
