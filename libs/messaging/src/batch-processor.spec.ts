@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { KafkaMessage } from 'kafkajs';
-import { upstreamUsersTopic, type Envelope } from '@feedback/contracts';
+import { upstreamConversationsTopic, upstreamUsersTopic, type Envelope } from '@feedback/contracts';
 import { processBatch, type BatchHandle, type BatchProcessorDeps } from './batch-processor';
 import { PermanentEventError, TransientEventError } from './failures';
 import { InMemoryProcessedEvents, OwnIdempotency } from './idempotency';
@@ -90,6 +90,22 @@ describe('processBatch', () => {
     expect(letters[0]!.headers).toMatchObject({ 'dlq-original-offset': '0', 'dlq-original-partition': '3' });
     expect(String(letters[0]!.headers['dlq-reason'])).toMatch(/JSON/i);
     expect(outcomes).toEqual(['dead-lettered', 'skipped', 'handled']);
+  });
+
+  it('skips the valid events of types the handler does not act on: no call, no processed mark, invalid ones still dead-lettered', async () => {
+    const calls: string[][] = [];
+    const { d, letters, outcomes, processed } = deps(async (_t, envelopes) => void calls.push(idsOf(envelopes)));
+    const conversation = (type: string, data: Record<string, unknown>) => ({ ...userEvent(randomUUID(), type), data });
+    const deleted = conversation('ConversationDeleted', { conversationId: 'c1', userId: 'u1', deletedAt: '2026-11-21T10:00:00.000Z' });
+    const interaction = conversation('ConversationInteraction', { conversationId: 'c1', businessId: 'b1', userId: 'u1', representativeIds: [], occurredAt: '2026-11-21T10:00:00.000Z' });
+    const brokenInteraction = conversation('ConversationInteraction', { conversationId: 'c2' });
+    const messages = [interaction, deleted, brokenInteraction].map((e, i) => message(e, i));
+    await processBatch(upstreamConversationsTopic, 0, messages, { ...d, actsOn: new Set(['ConversationDeleted']) });
+    expect(calls).toEqual([[deleted.id]]);
+    expect(await processed.isProcessed(interaction.id)).toBe(false);
+    expect(await processed.isProcessed(deleted.id)).toBe(true);
+    expect(letters.map((l) => l.headers['dlq-original-offset'])).toEqual(['2']);
+    expect(outcomes).toEqual(['skipped', 'dead-lettered', 'handled']);
   });
 
   it('dead-letters the events the handler rejects and keeps them unprocessed', async () => {

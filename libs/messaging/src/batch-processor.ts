@@ -14,6 +14,12 @@ export type BatchHandle = (topic: TopicDefinition, envelopes: Envelope[]) => Pro
 
 export interface BatchProcessorDeps extends Omit<ProcessorDeps, 'handle'> {
   handleBatch: BatchHandle;
+  /**
+   * The event types the handler acts on (default: all). Other valid events of
+   * the topic are skipped like unknown types: handling them would change
+   * nothing, so they need no processed mark and no handler call.
+   */
+  actsOn?: ReadonlySet<string>;
 }
 
 export type BatchOutcome = 'done' | 'interrupted';
@@ -47,7 +53,8 @@ export async function processBatch(topic: TopicDefinition, partition: number, me
     } else if (decoded.outcome === 'unknown-type') {
       deps.log('info', `skipping unknown event type ${decoded.envelope.type}`, { ...where, offset: message.offset });
       deps.onOutcome?.('skipped', topic.name);
-    } else candidates.push({ message, envelope: decoded.envelope });
+    } else if (deps.actsOn && !deps.actsOn.has(decoded.envelope.type)) deps.onOutcome?.('skipped', topic.name);
+    else candidates.push({ message, envelope: decoded.envelope });
   }
   if (candidates.length === 0) return 'done';
 

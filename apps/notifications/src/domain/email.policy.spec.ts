@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { checkDeliverable, EMAIL_TRIGGER_TOPICS, notificationIdFor, planEmails } from './email.policy';
+import { checkDeliverable, EMAIL_TRIGGER_TOPICS, emailTriggerTypes, notificationIdFor, planEmails } from './email.policy';
 import type { TriggerEvent } from './email.types';
 
 const INFO = 'info.requests.v1';
@@ -112,6 +112,13 @@ describe('planEmails', () => {
     expect(planEmails(REPORTS, event('ReportingMisuseFlagged', { reportId: 'rp-1', businessId: 'b-1' }))).toEqual([]);
     expect(planEmails('upstream.users.v1', event('UserProfileUpdated', {}))).toEqual([]);
     expect(EMAIL_TRIGGER_TOPICS.sort()).toEqual([FEEDBACK, INFO, REPORTS]);
+  });
+
+  it('names the event types that call for an email, which are the only ones its consumers take', () => {
+    expect(emailTriggerTypes(FEEDBACK)).toEqual(['FeedbackRequested']);
+    expect(emailTriggerTypes(INFO).sort()).toEqual(['InformationDeclined', 'InformationProvided', 'InformationRequestExpired', 'InformationRequested']);
+    expect(emailTriggerTypes(REPORTS).sort()).toEqual(['DocumentationRequested', 'ReportResolved']);
+    expect(emailTriggerTypes('upstream.users.v1')).toEqual([]);
   });
 
   it('plans a redelivered event as the very same email (same notification id)', () => {

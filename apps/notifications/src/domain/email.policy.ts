@@ -128,6 +128,11 @@ export function planEmails(topic: string, event: TriggerEvent): EmailIntent[] {
 /** Topics that can call for an email (each needs a consumer). */
 export const EMAIL_TRIGGER_TOPICS = Object.keys(PLANNERS);
 
+/** The event types of `topic` that can call for an email; the topic's other events need nothing of this service. */
+export function emailTriggerTypes(topic: string): string[] {
+  return Object.keys(PLANNERS[topic] ?? {});
+}
+
 /** The notification id of the email of `kind` that event `eventId` calls for, to `recipientUserId`. */
 export function notificationIdFor(eventId: string, kind: EmailKind, recipientUserId: string): string {
   return deterministicUuid(`email/${eventId}/${kind}/${recipientUserId}`);

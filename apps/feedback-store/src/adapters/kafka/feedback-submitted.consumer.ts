@@ -7,7 +7,7 @@ import { FeedbackAnswersService } from '../../feedback-answers.service';
 /**
  * Stores the answers people give (feedback.requests.v1 FeedbackSubmitted),
  * write-once, a batch at a time (the platform's hottest write). The topic's
- * other events need nothing here: requested, declined and expired requests
+ * other events need nothing here (the consumer skips them before any lookup): requested, declined and expired requests
  * have no answer, and FeedbackErased is this service's own event, emitted with
  * the tombstone it describes.
  */
@@ -15,9 +15,10 @@ import { FeedbackAnswersService } from '../../feedback-answers.service';
 export class FeedbackSubmittedConsumer {
   constructor(private readonly answers: FeedbackAnswersService) {}
 
-  @OnTopicBatch(feedbackRequestsTopic)
+  @OnTopicBatch(feedbackRequestsTopic, { types: [feedbackRequestsTopic.events.FeedbackSubmitted.type] })
   async onFeedbackEvents(@Payload() events: Envelope[]): Promise<BatchResult> {
     const submitted = events
+      // The consumer hands over FeedbackSubmitted only; kept as a guard should that option change.
       .filter((event) => event.type === feedbackRequestsTopic.events.FeedbackSubmitted.type)
       .map((event) => ({ event: event.data as FeedbackSubmitted, eventId: event.id, correlationId: event.correlationId }));
     return { rejected: await this.answers.storeMany(submitted) };
