@@ -20,6 +20,9 @@ export interface KafkaEventServerOptions {
   maxBatchSize?: number;
   /** Partitions processed at once (default 3); each keeps its own order. */
   partitionsConsumedConcurrently?: number;
+  /** Bytes a fetch waits for (default 16 KB), at most `fetchMaxWaitMs` (default 25 ms). */
+  fetchMinBytes?: number;
+  fetchMaxWaitMs?: number;
 }
 
 const BATCH_SUFFIX = '#batch';
@@ -131,6 +134,12 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const consumer = this.options.kafka.consumer({
       groupId: this.options.groupId,
       allowAutoTopicCreation: false,
+      // A fetch waits for a few kilobytes or a few milliseconds, whichever comes first. With
+      // kafkajs's defaults (1 byte) a busy topic was fetched a handful of messages at a time,
+      // as fast as the handler returned: hundreds of fetches a second per service, each batch
+      // paying its own store round trips. The wait bounds what this adds to an event's latency.
+      minBytes: this.options.fetchMinBytes ?? 16_384,
+      maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 25,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
       // A crashed consumer restarts itself instead of leaving the service silently deaf.

@@ -4,7 +4,7 @@
 // (looked up in the recipient's language, rendered from the templates, sent over
 // the service's pooled SMTP transport, each delivery recorded with its event).
 //
-// Baseline: raw nodemailer with a pooled transport of the service's pool size (3
+// Baseline: raw nodemailer with a pooled transport of the service's pool size (5
 // connections), sending N copies of one email the pipeline just rendered
 // (pre-rendered: no lookups, no templates, no records) to the same MailDev; timed
 // from the first send until MailDev holds all N. MailDev is emptied before each.
