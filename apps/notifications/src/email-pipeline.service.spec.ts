@@ -11,7 +11,6 @@ import type { BusinessRepository } from './adapters/mongo/business.repository';
 import type { ContactRepository } from './adapters/mongo/contact.repository';
 import type { DeliveryClaim, DeliveryConclusion, DeliveryDraft, DeliveryRepository, DeliveryState, ParkedEmail } from './adapters/mongo/delivery.repository';
 import { deliveryEventId } from './domain/delivery.policy';
-import type { DeliveryResult } from './domain/delivery.types';
 import type { EmailIntent } from './domain/email.types';
 import { EmailPipeline, type LinkSettings } from './email-pipeline.service';
 
