@@ -102,8 +102,9 @@ function incrementWrite(cell: CellBatch, plan: DayWritePlan<EventContribution>, 
   for (const { contribution } of plan.increment) {
     for (const key of contribution.counters) inc[`c.${key}`] = (inc[`c.${key}`] ?? 0) + 1;
     for (const { label, by } of contribution.customLabels) {
-      inc[`custom.${labelKey(label)}`] = (inc[`custom.${labelKey(label)}`] ?? 0) + by;
-      set[`labels.${labelKey(label)}`] = label;
+      const key = labelKey(label);
+      inc[`custom.${key}`] = (inc[`custom.${key}`] ?? 0) + by;
+      set[`labels.${key}`] = label;
     }
     for (const position of contribution.people) people.add(position);
   }
