@@ -137,13 +137,20 @@ export class EmailPipeline {
     if (outcomes.length > 0) {
       try {
         const recorded = await this.deliveries.concludeMany(outcomes, new Date());
+        const sentByKind = new Map<string, number>();
         for (const { draft, result } of outcomes) {
           this.sentNotRecorded.delete(draft.notificationId);
           if (!recorded.has(draft.notificationId)) continue;
           toPublish.push(draft.notificationId);
-          const outcome = result.sent ? 'sent' : `failed (${result.reason})`;
-          this.log.log(`email ${draft.notificationId} [${draft.kind}, ${draft.language}] ${outcome} after ${result.attempts} attempt(s)`);
+          const line = `email ${draft.notificationId} [${draft.kind}, ${draft.language}]`;
+          if (!result.sent) this.log.warn(`${line} failed (${result.reason}) after ${result.attempts} attempt(s)`);
+          else {
+            sentByKind.set(draft.kind, (sentByKind.get(draft.kind) ?? 0) + 1);
+            this.log.debug(`${line} sent after ${result.attempts} attempt(s)`);
+          }
         }
+        // One line per batch for what went well (the delivery log keeps each email); a line per failure.
+        if (sentByKind.size > 0) this.log.log(`sent ${[...sentByKind].map(([kind, count]) => `${count} ${kind}`).join(', ')} email(s)`);
       } catch (error) {
         failures.push(error);
       }
