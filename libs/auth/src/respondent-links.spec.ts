@@ -19,6 +19,17 @@ describe('respondent links', () => {
     expect(verifyRespondentLink(token, 'information-request', key)).toEqual({ ok: false, reason: 'invalid' });
   });
 
+  it('say which of several accepted purposes they were minted for, and are refused by a set without it', () => {
+    const feedback = signRespondentLink({ purpose: 'feedback-request', subjectId: 'fr1', language: 'de' }, key, inAnHour());
+    const information = signRespondentLink({ purpose: 'information-request', subjectId: 'ir1', language: 'fr' }, key, inAnHour());
+    const either = ['information-request', 'feedback-request'] as const;
+    expect(verifyRespondentLink(feedback, either, key)).toEqual({ ok: true, link: { purpose: 'feedback-request', subjectId: 'fr1', language: 'de' } });
+    expect(verifyRespondentLink(information, either, key)).toEqual({ ok: true, link: { purpose: 'information-request', subjectId: 'ir1', language: 'fr' } });
+    const documentation = signRespondentLink({ purpose: 'documentation', subjectId: 'rep1', language: 'en' }, key, inAnHour());
+    expect(verifyRespondentLink(documentation, either, key)).toEqual({ ok: false, reason: 'invalid' });
+    expect(verifyRespondentLink(feedback, [], key)).toEqual({ ok: false, reason: 'invalid' });
+  });
+
   it('tell a genuine expired link apart from a forged one', () => {
     const expired = signRespondentLink({ purpose: 'documentation', subjectId: 'rep1', language: 'en' }, key, new Date(Date.now() - 10_000));
     // expiresIn is at least one second: wait it out rather than mock the clock.

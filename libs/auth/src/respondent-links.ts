@@ -39,12 +39,19 @@ export type LinkCheck =
   /** `expired`: a genuine link past its time (410); `invalid`: anything else (404). */
   | { ok: false; reason: 'expired' | 'invalid' };
 
-/** Verifies a link for one purpose. An expired link is told apart only when its signature is genuine. */
-export function verifyRespondentLink(token: string, purpose: LinkPurpose, key: string): LinkCheck {
+/**
+ * Verifies a link for one purpose, or for any of several (the purpose it was
+ * minted for is then read from the token: one signature check, not one per
+ * purpose). An expired link is told apart only when its signature is genuine.
+ */
+export function verifyRespondentLink(token: string, purposes: LinkPurpose | readonly LinkPurpose[], key: string): LinkCheck {
+  const accepted = typeof purposes === 'string' ? [purposes] : purposes;
+  if (accepted.length === 0) return { ok: false, reason: 'invalid' };
   try {
-    const claims = jwt.verify(token, hmacKey(key), { algorithms: ['HS256'], audience: audience(purpose) }) as { sub?: unknown; lng?: unknown };
-    if (typeof claims.sub !== 'string' || typeof claims.lng !== 'string') return { ok: false, reason: 'invalid' };
-    return { ok: true, link: { purpose, subjectId: claims.sub, language: claims.lng } };
+    const claims = jwt.verify(token, hmacKey(key), { algorithms: ['HS256'], audience: accepted.map(audience) as [string, ...string[]] }) as { sub?: unknown; lng?: unknown; aud?: unknown };
+    const minted = accepted.find((purpose) => claims.aud === audience(purpose));
+    if (!minted || typeof claims.sub !== 'string' || typeof claims.lng !== 'string') return { ok: false, reason: 'invalid' };
+    return { ok: true, link: { purpose: minted, subjectId: claims.sub, language: claims.lng } };
   } catch (error) {
     return { ok: false, reason: (error as Error).name === 'TokenExpiredError' ? 'expired' : 'invalid' };
   }

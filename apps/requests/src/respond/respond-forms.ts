@@ -18,6 +18,9 @@ export type Resolved =
   | { kind: 'information'; request: StoredInformationRequest; language: string }
   | { kind: 'feedback'; request: StoredFeedbackRequest; language: string };
 
+/** The links the respondent form answers (documentation links belong to reporting's form). */
+const RESPOND_PURPOSES: readonly LinkPurpose[] = ['information-request', 'feedback-request'];
+
 const FIELD_INPUT: Record<SharedField, { type: string; autocomplete: string; maxLength: number }> = {
   email: { type: 'email', autocomplete: 'email', maxLength: 320 },
   referenceNumber: { type: 'text', autocomplete: 'off', maxLength: 100 },
@@ -54,14 +57,13 @@ export class RespondForms {
 
   /** The request a link is bound to (a link has exactly one purpose) and the language it was sent in. */
   async resolve(token: string): Promise<Resolved> {
-    for (const [purpose, kind] of [['information-request', 'information'], ['feedback-request', 'feedback']] as [LinkPurpose, Resolved['kind']][]) {
-      const check = verifyRespondentLink(token, purpose, this.settings.respondentLinkKey);
-      if (!check.ok && check.reason === 'expired') throw new DomainError(410, 'expired', 'the time to answer this request has passed');
-      if (!check.ok) continue;
+    const check = verifyRespondentLink(token, RESPOND_PURPOSES, this.settings.respondentLinkKey);
+    if (!check.ok && check.reason === 'expired') throw new DomainError(410, 'expired', 'the time to answer this request has passed');
+    if (check.ok) {
       const language = this.pages.language(check.link.language);
+      const kind: Resolved['kind'] = check.link.purpose === 'information-request' ? 'information' : 'feedback';
       const request = kind === 'information' ? await this.informationRequests.find(check.link.subjectId) : await this.feedbackRequests.find(check.link.subjectId);
-      if (!request) break;
-      return { kind, request, language } as Resolved;
+      if (request) return { kind, request, language } as Resolved;
     }
     throw new DomainError(404, 'not_found', 'this link is not valid');
   }
