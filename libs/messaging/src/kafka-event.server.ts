@@ -20,7 +20,7 @@ export interface KafkaEventServerOptions {
   maxBatchSize?: number;
   /** Partitions processed at once (default 3); each keeps its own order. */
   partitionsConsumedConcurrently?: number;
-  /** Bytes a fetch waits for (default 16 KB), at most `fetchMaxWaitMs` (default 25 ms). */
+  /** Bytes a fetch waits for (default 16 KB), at most `fetchMaxWaitMs` (default 100 ms). */
   fetchMinBytes?: number;
   fetchMaxWaitMs?: number;
 }
@@ -139,7 +139,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       // as fast as the handler returned: hundreds of fetches a second per service, each batch
       // paying its own store round trips. The wait bounds what this adds to an event's latency.
       minBytes: this.options.fetchMinBytes ?? 16_384,
-      maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 25,
+      maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 100,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
       // A crashed consumer restarts itself instead of leaving the service silently deaf.
