@@ -100,7 +100,7 @@ describe('processBatch', () => {
     const interaction = conversation('ConversationInteraction', { conversationId: 'c1', businessId: 'b1', userId: 'u1', representativeIds: [], occurredAt: '2026-11-21T10:00:00.000Z' });
     const brokenInteraction = conversation('ConversationInteraction', { conversationId: 'c2' });
     const messages = [interaction, deleted, brokenInteraction].map((e, i) => message(e, i));
-    await processBatch(upstreamConversationsTopic, 0, messages, { ...d, actsOn: new Set(['ConversationDeleted']) });
+    await processBatch(upstreamConversationsTopic, 0, messages, { ...d, actsOn: ['ConversationDeleted'] });
     expect(calls).toEqual([[deleted.id]]);
     expect(await processed.isProcessed(interaction.id)).toBe(false);
     expect(await processed.isProcessed(deleted.id)).toBe(true);

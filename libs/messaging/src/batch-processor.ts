@@ -19,7 +19,7 @@ export interface BatchProcessorDeps extends Omit<ProcessorDeps, 'handle'> {
    * the topic are skipped like unknown types: handling them would change
    * nothing, so they need no processed mark and no handler call.
    */
-  actsOn?: ReadonlySet<string>;
+  actsOn?: readonly string[];
 }
 
 export type BatchOutcome = 'done' | 'interrupted';
@@ -53,7 +53,7 @@ export async function processBatch(topic: TopicDefinition, partition: number, me
     } else if (decoded.outcome === 'unknown-type') {
       deps.log('info', `skipping unknown event type ${decoded.envelope.type}`, { ...where, offset: message.offset });
       deps.onOutcome?.('skipped', topic.name);
-    } else if (deps.actsOn && !deps.actsOn.has(decoded.envelope.type)) deps.onOutcome?.('skipped', topic.name);
+    } else if (deps.actsOn && !deps.actsOn.includes(decoded.envelope.type)) deps.onOutcome?.('skipped', topic.name);
     else candidates.push({ message, envelope: decoded.envelope });
   }
   if (candidates.length === 0) return 'done';

@@ -4,23 +4,23 @@ import { feedbackRequestsTopic, type Envelope, type FeedbackSubmitted } from '@f
 import { OnTopicBatch, type BatchResult } from '@feedback/messaging';
 import { FeedbackAnswersService } from '../../feedback-answers.service';
 
+const SUBMITTED = feedbackRequestsTopic.events.FeedbackSubmitted.type;
+
 /**
  * Stores the answers people give (feedback.requests.v1 FeedbackSubmitted),
  * write-once, a batch at a time (the platform's hottest write). The topic's
- * other events need nothing here (the consumer skips them before any lookup): requested, declined and expired requests
- * have no answer, and FeedbackErased is this service's own event, emitted with
- * the tombstone it describes.
+ * other events need nothing here, so the consumer skips them before any lookup:
+ * requested, declined and expired requests have no answer, and FeedbackErased
+ * is this service's own event, emitted with the tombstone it describes.
  */
 @Controller()
 export class FeedbackSubmittedConsumer {
   constructor(private readonly answers: FeedbackAnswersService) {}
 
-  @OnTopicBatch(feedbackRequestsTopic, { types: [feedbackRequestsTopic.events.FeedbackSubmitted.type] })
+  @OnTopicBatch(feedbackRequestsTopic, { types: [SUBMITTED] })
   async onFeedbackEvents(@Payload() events: Envelope[]): Promise<BatchResult> {
-    const submitted = events
-      // The consumer hands over FeedbackSubmitted only; kept as a guard should that option change.
-      .filter((event) => event.type === feedbackRequestsTopic.events.FeedbackSubmitted.type)
-      .map((event) => ({ event: event.data as FeedbackSubmitted, eventId: event.id, correlationId: event.correlationId }));
+    // `types` hands over FeedbackSubmitted events only.
+    const submitted = events.map((event) => ({ event: event.data as FeedbackSubmitted, eventId: event.id, correlationId: event.correlationId }));
     return { rejected: await this.answers.storeMany(submitted) };
   }
 }
