@@ -50,10 +50,58 @@ export const SECRET_FIELDS = [
   'mongoSecurity',
 ] as const;
 
-/** pino `redact.paths` covering PERSONAL_FIELDS and SECRET_FIELDS at depths 0–4. */
-export function redactionPaths(): string[] {
-  const prefixes = ['', '*.', '*.*.', '*.*.*.', '*.*.*.*.'];
-  return prefixes.flatMap((prefix) => [...PERSONAL_FIELDS, ...SECRET_FIELDS].map((field) => `${prefix}${field}`));
+/** What a redacted value is replaced with. */
+export const REDACTED = '[REDACTED]';
+
+const REDACTED_FIELDS: ReadonlySet<string> = new Set<string>([...PERSONAL_FIELDS, ...SECRET_FIELDS]);
+
+/** How many levels below the top a logged object is searched (pino's former wildcard paths went 4 deep). */
+const MAX_DEPTH = 8;
+
+/**
+ * A copy of `value` as JSON would write it, with every PERSONAL_FIELDS and
+ * SECRET_FIELDS property replaced by REDACTED, at any of the first levels of
+ * nesting (arrays count as a level). Nothing is copied when nothing is found,
+ * and `value` itself is never changed (it may still be in use by the caller).
+ *
+ * One walk over the object: pino's `redact` with wildcard paths for the same
+ * fields cost 0.1–0.4 ms a log line (every path walked on its own), this a few
+ * microseconds. Top-level keys in `skip` are left alone: the logger's
+ * serializers turn them into what is written, and redact that instead.
+ */
+export function redactPersonalFields<T>(value: T, skip?: ReadonlySet<string>): T {
+  return redactAt(value, 0, skip) as T;
+}
+
+function redactAt(value: unknown, depth: number, skip?: ReadonlySet<string>): unknown {
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH || ArrayBuffer.isView(value)) return value;
+  // What JSON writes for an object with toJSON (a mongoose document, a Date) is what toJSON returns.
+  const json: unknown = typeof (value as { toJSON?: unknown }).toJSON === 'function' ? (value as { toJSON(): unknown }).toJSON() : value;
+  if (json === null || typeof json !== 'object') return value;
+  // Unchanged: the original goes on (a Date stays a Date), written as before.
+  return (Array.isArray(json) ? redactArray(json, depth) : redactObject(json as Record<string, unknown>, depth, skip)) ?? value;
+}
+
+/** The redacted copy, or undefined when nothing needed redacting. */
+function redactArray(array: readonly unknown[], depth: number): unknown[] | undefined {
+  let copy: unknown[] | undefined;
+  array.forEach((item, index) => {
+    const redacted = redactAt(item, depth + 1);
+    if (redacted !== item) (copy ??= [...array])[index] = redacted;
+  });
+  return copy;
+}
+
+/** The redacted copy (own enumerable properties, as JSON writes them), or undefined when nothing needed redacting. */
+function redactObject(object: Record<string, unknown>, depth: number, skip?: ReadonlySet<string>): Record<string, unknown> | undefined {
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(object)) {
+    if (depth === 0 && skip?.has(key)) continue;
+    const field = object[key];
+    const redacted = REDACTED_FIELDS.has(key) && field !== undefined ? REDACTED : redactAt(field, depth + 1);
+    if (redacted !== field) (copy ??= { ...object })[key] = redacted;
+  }
+  return copy;
 }
 
 /** Query parameters that can carry personal data or secrets (`to` and `from` are date ranges here, not addresses). */
