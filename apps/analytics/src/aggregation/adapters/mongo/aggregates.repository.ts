@@ -187,18 +187,31 @@ export class AggregatesRepository {
   async applyMany(events: readonly EventContribution[]): Promise<Set<string>> {
     const counted = new Set<string>();
     if (events.length === 0) return counted;
+    const records: AppliedEventDoc[] = [];
     // Days whose write lost its compare-and-set to another consumer are planned again from a fresh read.
-    for (let cells = cellBatches(events); cells.length > 0; ) cells = await this.applyCells(cells, counted);
-    await this.finish(cellBatches(events));
+    for (let cells = cellBatches(events); cells.length > 0; ) cells = await this.applyCells(cells, counted, records);
+    // Independent of each other once the counts are written: one round trip for the three, not three.
+    await Promise.all([
+      records.length > 0 ? this.ignoringDuplicate(this.appliedCollection.insertMany(records, { ordered: false })) : undefined,
+      this.finish(cellBatches(events)),
+    ]);
     return counted;
   }
 
-  /** One read-plan-write round over the given days; returns the days whose write must be tried again. */
-  private async applyCells(cells: CellBatch[], counted: Set<string>): Promise<CellBatch[]> {
+  /**
+   * One read-plan-write round over the given days; returns the days whose write
+   * must be tried again, and adds the records of the events written to `records`
+   * (the caller inserts them: until then the days' `pending` guards them).
+   */
+  private async applyCells(cells: CellBatch[], counted: Set<string>, records: AppliedEventDoc[]): Promise<CellBatch[]> {
     const states = await this.cellStates(cells.map((c) => c.id));
-    // The guarded writes below never upsert: two consumers upserting the same new day could lose an increment.
-    await this.ensureExist(this.dayCollection, cells.filter((c) => !states.has(c.id)).map((c) => ({ _id: c.id, ...c.where })));
-    const recorded = await this.recordedAmong([...cells.flatMap((c) => c.events.map((e) => e.eventId)), ...[...states.values()].flatMap((s) => [...s.pending])]);
+    // The records must be read after the states (a record older than the state it is planned with could let an
+    // event that was counted and taken off `pending` meanwhile be counted again); making missing days need not wait.
+    const [recorded] = await Promise.all([
+      this.recordedAmong([...cells.flatMap((c) => c.events.map((e) => e.eventId)), ...[...states.values()].flatMap((s) => [...s.pending])]),
+      // The guarded writes below never upsert: two consumers upserting the same new day could lose an increment.
+      this.ensureExist(this.dayCollection, cells.filter((c) => !states.has(c.id)).map((c) => ({ _id: c.id, ...c.where }))),
+    ]);
     const plans = cells.map((cell) => ({ cell, plan: planDayWrite(cell.events, states.get(cell.id), recorded) }));
     const writes = plans.filter(({ plan }) => plan.increment.length > 0);
     const lost = new Set<string>();
@@ -216,8 +229,8 @@ export class AggregatesRepository {
     }
     const done = plans.filter(({ cell }) => !lost.has(cell.id));
     for (const { plan } of done) for (const event of plan.increment) counted.add(event.eventId);
-    const records = done.flatMap(({ cell, plan }) => plan.record.map((e) => ({ _id: e.eventId, cell: cell.id, appliedAt: new Date() })));
-    if (records.length > 0) await this.ignoringDuplicate(this.appliedCollection.insertMany(records, { ordered: false }));
+    const appliedAt = new Date();
+    for (const { cell, plan } of done) for (const event of plan.record) records.push({ _id: event.eventId, cell: cell.id, appliedAt });
     return cells.filter((c) => lost.has(c.id));
   }
 
@@ -229,12 +242,18 @@ export class AggregatesRepository {
 
   /** Marks the days that reached the cap of people positions, and the batch's overview months for a rebuild. */
   private async finish(cells: CellBatch[]): Promise<void> {
-    // Days whose set reached the cap take no more positions (a set never shrinks: the flag stays true).
-    await this.dayCollection.updateMany(
-      { _id: { $in: cells.map((c) => c.id) }, peopleFull: { $ne: true }, [`people.${STORED_POSITIONS_CAP - 1}`]: { $exists: true } },
-      { $set: { peopleFull: true } },
-    );
-    const months = [...new Set(cells.map((c) => c.where.month))];
+    await Promise.all([
+      // Days whose set reached the cap take no more positions (a set never shrinks: the flag stays true).
+      this.dayCollection.updateMany(
+        { _id: { $in: cells.map((c) => c.id) }, peopleFull: { $ne: true }, [`people.${STORED_POSITIONS_CAP - 1}`]: { $exists: true } },
+        { $set: { peopleFull: true } },
+      ),
+      this.markMonthsChanged([...new Set(cells.map((c) => c.where.month))]),
+    ]);
+  }
+
+  /** Bumps the months' versions (after their days were written: a rebuild under way then stays dirty). */
+  private async markMonthsChanged(months: string[]): Promise<void> {
     // A month's document, once there, is never removed: each is made sure of once per process.
     await this.ensureExist(this.overviewCollection, months.filter((m) => !this.knownMonths.has(m)).map((month) => ({ _id: month, version: 0, dirty: true })));
     for (const month of months) this.knownMonths.add(month);
