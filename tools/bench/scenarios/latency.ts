@@ -126,7 +126,14 @@ export async function latencyScenario(ctx: BenchContext): Promise<Figure[]> {
   const bySink = { stored: sinkLatency((s) => storedAt.get(s.requestId)), counted: sinkLatency((s) => countedAt.get(s.eventId)) };
   const achievedRate = (total * 1000) / publishedMs;
   const publishLag = summarize(sent.map((s) => (s.ackedAt ?? Number.POSITIVE_INFINITY) - s.scheduledAt));
-  ctx.details.latency = { rate, seconds, total, issuedRate: (total * 1000) / issuedMs, achievedRate, publishLag, incomplete, method: perEventAnalytics ? 'per-event timestamps' : 'feedback-store timestamps; analytics counter polled every 50 ms', summary, bySink };
+  // Per second of the schedule: whether the tail is spread out (throughput) or a few stalls.
+  const timeline = Array.from({ length: seconds }, (_, second) => {
+    const inSecond = (at: (s: Sent) => number | undefined) =>
+      summarize(sent.slice(second * rate, (second + 1) * rate).map((s) => (at(s) ?? Number.POSITIVE_INFINITY) - s.scheduledAt));
+    const [storedSecond, countedSecond] = [inSecond((s) => storedAt.get(s.requestId)), inSecond((s) => countedAt.get(s.eventId))];
+    return { second, storedP50: storedSecond.p50, storedMax: storedSecond.max, countedP50: countedSecond.p50, countedMax: countedSecond.max };
+  });
+  ctx.details.latency = { startedAt: new Date(t0).toISOString(), rate, seconds, total, issuedRate: (total * 1000) / issuedMs, achievedRate, publishLag, incomplete, method: perEventAnalytics ? 'per-event timestamps' : 'feedback-store timestamps; analytics counter polled every 50 ms', summary, bySink, timeline };
   ctx.progress.line(`      publish (schedule to broker ack): p50 ${publishLag.p50.toFixed(0)} ms, p99 ${publishLag.p99.toFixed(0)} ms`);
   for (const [sink, sinkSummary] of Object.entries(bySink)) ctx.progress.line(`      ${sink} alone: p50 ${sinkSummary.p50.toFixed(0)} ms, p99 ${sinkSummary.p99.toFixed(0)} ms`);
   ctx.progress.line(`      ${total.toLocaleString('en-US')} events at ${achievedRate.toFixed(0)}/s: p50 ${summary.p50.toFixed(0)} ms, p95 ${summary.p95.toFixed(0)} ms, p99 ${summary.p99.toFixed(0)} ms${incomplete ? `, ${incomplete} never completed` : ''}`);

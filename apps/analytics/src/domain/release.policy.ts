@@ -123,7 +123,11 @@ export function planBusinessMonth(cells: readonly Cell[], k: number): MonthPlan 
 export function planOverviewMonth(cells: readonly Cell[], k: number): MonthPlan {
   assertOneMonth(cells);
   const byBusiness = new Map<string, Cell[]>();
-  for (const cell of cells) byBusiness.set(cell.businessId, [...(byBusiness.get(cell.businessId) ?? []), cell]);
+  for (const cell of cells) {
+    const own = byBusiness.get(cell.businessId);
+    if (own) own.push(cell);
+    else byBusiness.set(cell.businessId, [cell]);
+  }
   const atoms: Atom[] = [];
   const remainders: Cell[] = [];
   for (const [, own] of [...byBusiness].sort(([a], [b]) => a.localeCompare(b))) {
