@@ -51,7 +51,8 @@ export class InformationRequestRepository {
   }
 
   async findById(id: string): Promise<(InformationRequest & { correlationId: string }) | undefined> {
-    const doc = await this.requests.findById(id, WITHOUT_OUTBOX).lean<RequestDoc>();
+    // The driver's findOne, not mongoose's query machinery: every answer on the respondent form reads its request.
+    const doc = await this.requests.collection.findOne<RequestDoc>({ _id: id as never }, { projection: WITHOUT_OUTBOX });
     return doc ? { ...toDomain(doc), correlationId: doc.correlationId } : undefined;
   }
 
