@@ -28,13 +28,6 @@ describe('decodeEvent', () => {
     expect(decodeEvent(upstreamUsersTopic, bytes(envelope({ type: 'UserMerged', data: {} }))).outcome).toBe('unknown-type');
   });
 
-  it('leaves the payload of a type the consumer does not read undecoded, and decodes the types it reads', () => {
-    const broken = bytes(envelope({ data: { userId: 'u1', email: 'not-an-email' } }));
-    expect(decodeEvent(upstreamUsersTopic, broken, []).outcome).toBe('not-read');
-    expect(decodeEvent(upstreamUsersTopic, broken, ['UserProfileUpdated']).outcome).toBe('invalid');
-    expect(decodeEvent(upstreamUsersTopic, bytes({ ...envelope(), id: undefined }), []).outcome).toBe('invalid');
-  });
-
   it.each([
     ['bad JSON', Buffer.from('{"id": '), /not valid JSON/],
     ['an empty value', Buffer.alloc(0), /empty/],

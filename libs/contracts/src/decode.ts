@@ -9,8 +9,6 @@ export type DecodeResult =
   | { outcome: 'event'; envelope: Envelope }
   /** A valid envelope of a type this topic does not define: skipped (DESIGN.md 3.1). */
   | { outcome: 'unknown-type'; envelope: Envelope }
-  /** A valid envelope of a type the consumer does not read (`readTypes`): skipped, its data not decoded. */
-  | { outcome: 'not-read'; envelope: Envelope }
   /** Not processable: goes to the dead-letter topic with `reason`. */
   | { outcome: 'invalid'; reason: string };
 
@@ -26,12 +24,8 @@ export function describeIssues(error: z.ZodError): string {
 /**
  * Decodes one Kafka message value of `topic`: JSON, then the envelope, then the
  * payload schema of its type and version. Pure; never throws.
- *
- * With `readTypes`, the payload of a type outside that list is not decoded:
- * the consumer skips the event whatever it holds, and validating it is most of
- * the cost of a message (its owners, who read it, dead-letter it if invalid).
  */
-export function decodeEvent(topic: TopicDefinition, value: Buffer | null, readTypes?: readonly string[]): DecodeResult {
+export function decodeEvent(topic: TopicDefinition, value: Buffer | null): DecodeResult {
   if (value === null || value.length === 0) return { outcome: 'invalid', reason: 'empty message value' };
   if (value.length > MAX_MESSAGE_BYTES) {
     return { outcome: 'invalid', reason: `message of ${value.length} bytes exceeds the ${MAX_MESSAGE_BYTES}-byte limit` };
@@ -47,7 +41,6 @@ export function decodeEvent(topic: TopicDefinition, value: Buffer | null, readTy
 
   const definition = Object.values(topic.events).find((e) => e.type === envelope.data.type);
   if (!definition) return { outcome: 'unknown-type', envelope: envelope.data as Envelope };
-  if (readTypes && !readTypes.includes(definition.type)) return { outcome: 'not-read', envelope: envelope.data as Envelope };
   if (definition.version !== envelope.data.version) {
     return {
       outcome: 'invalid',

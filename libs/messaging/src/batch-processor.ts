@@ -15,10 +15,9 @@ export type BatchHandle = (topic: TopicDefinition, envelopes: Envelope[]) => Pro
 export interface BatchProcessorDeps extends Omit<ProcessorDeps, 'handle'> {
   handleBatch: BatchHandle;
   /**
-   * The event types the handler acts on (default: all). Other events of the
-   * topic with a valid envelope are skipped like unknown types, their payload
-   * not even decoded: handling them would change nothing, so they need no
-   * processed mark and no handler call.
+   * The event types the handler acts on (default: all). Other valid events of
+   * the topic are skipped like unknown types: handling them would change
+   * nothing, so they need no processed mark and no handler call.
    */
   actsOn?: readonly string[];
 }
@@ -47,14 +46,14 @@ export async function processBatch(topic: TopicDefinition, partition: number, me
   const where = { topic: topic.name, partition, offset: messages[0]?.offset };
   const candidates: Fresh[] = [];
   for (const message of messages) {
-    const decoded = decodeEvent(topic, message.value, deps.actsOn);
+    const decoded = decodeEvent(topic, message.value);
     if (decoded.outcome === 'invalid') {
       await sendToDeadLetter(topic, partition, message, decoded.reason, deps);
       deps.onOutcome?.('dead-lettered', topic.name);
     } else if (decoded.outcome === 'unknown-type') {
       deps.log('info', `skipping unknown event type ${decoded.envelope.type}`, { ...where, offset: message.offset });
       deps.onOutcome?.('skipped', topic.name);
-    } else if (decoded.outcome === 'not-read') deps.onOutcome?.('skipped', topic.name);
+    } else if (deps.actsOn && !deps.actsOn.includes(decoded.envelope.type)) deps.onOutcome?.('skipped', topic.name);
     else candidates.push({ message, envelope: decoded.envelope });
   }
   if (candidates.length === 0) return 'done';
