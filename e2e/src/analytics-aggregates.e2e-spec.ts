@@ -228,6 +228,9 @@ describe('analytics aggregates (A1, A3, F15, idempotency)', () => {
   it('never counts a redelivered event twice: duplicates, replays, and a crash in the middle of the write', async () => {
     // Replay of already counted events (their applied_events records skip them).
     await publish('feedback.requests.v1', mix.replayable);
+    // Replayed in full before the crash is staged: a consumer still reading the day while the records
+    // below change under it would see a state no crash can leave (a record taken away after it was read).
+    await drainFeedbackTopic();
     // A crash in the middle of the write: the day's guard holds the event, its applied record is missing.
     const another = JSON.parse(mix.replayable[1]!.value) as { id: string; type: string };
     await withDatabase('analytics', async (db) => {
