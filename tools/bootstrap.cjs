@@ -4,7 +4,7 @@
 // dependencies when missing or stale, which brings the pinned Node 24, then
 // hands over to that Node for the real work.
 'use strict';
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const { existsSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 
@@ -42,5 +42,9 @@ if (installNeeded()) {
 }
 // kafkajs 2.2.4 schedules a harmless negative timeout that Node 24 warns about (kafkajs issue #1751).
 const quiet = ['--disable-warning=TimeoutNegativeWarning'];
-const result = spawnSync(node24, [...quiet, tsxCli, ...commands[command], ...args], { cwd: root, stdio: 'inherit' });
-process.exit(result.status ?? (result.signal ? 1 : 0));
+const child = spawn(node24, [...quiet, tsxCli, ...commands[command], ...args], { cwd: root, stdio: 'inherit' });
+// A signal sent to this process alone (a process manager's SIGTERM, `timeout`) is passed on, so the
+// command stops what it started (the stack's ports, its broker and store) instead of living on orphaned.
+// Ctrl-C reaches both processes; the command treats a second SIGINT like the first.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
