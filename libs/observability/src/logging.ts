@@ -28,8 +28,7 @@ export const LOG_SERIALIZERS = {
  * they appear in a line, in its bindings and in every descendant's bindings.
  *
  * Redaction is a formatter, not pino's `redact` paths: one walk of each line
- * instead of one per wildcard path (0.1–0.4 ms a line with the platform's
- * fields at five depths; see redactPersonalFields). pino applies a `bindings`
+ * instead of one per wildcard path (see redactPersonalFields). pino applies a `bindings`
  * formatter to the root's bindings only, so each `child` is handed it again.
  */
 export function platformLogger(options: LoggerOptions = {}, stream?: DestinationStream): Logger {

@@ -58,4 +58,10 @@ describe('log redaction', () => {
     cyclic['self'] = cyclic;
     expect(() => redactPersonalFields(cyclic)).not.toThrow();
   });
+
+  it('redacts whole what it cannot look into (a toJSON or a getter that throws) rather than throw or leak', () => {
+    const broken = { toJSON: () => { throw new Error('no'); }, email: 'hidden@example.com' };
+    const getter = Object.defineProperty({ id: 'g1' }, 'email', { enumerable: true, get: () => { throw new Error('no'); } });
+    expect(redactPersonalFields({ id: 'x', broken, nested: { getter } })).toEqual({ id: 'x', broken: REDACTED, nested: { getter: REDACTED } });
+  });
 });
