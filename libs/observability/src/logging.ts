@@ -4,13 +4,6 @@ import type { Options as PinoHttpOptions } from 'pino-http';
 import pino, { stdSerializers, type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { maskUrlSecrets, redactPersonalFields } from '@feedback/pii';
 
-/** Keys the serializers below write: the raw values under them are not walked, their serialized form is. */
-const SERIALIZED_KEYS: ReadonlySet<string> = new Set(['req', 'res', 'err']);
-
-type ChildFactory = (this: Logger, bindings: Bindings, options?: ChildLoggerOptions) => Logger;
-
-const redactBindings = (bindings: Bindings) => redactPersonalFields(bindings, SERIALIZED_KEYS);
-
 /**
  * What the platform writes for a request, a response and an error, redacted:
  * link secrets and personal query parameters masked out of URLs, personal and
@@ -22,6 +15,13 @@ export const LOG_SERIALIZERS = {
   // pino-http hands this an error it has serialized already; a bare pino logger, the Error itself.
   err: (error: unknown) => redactPersonalFields(error instanceof Error ? stdSerializers.err(error) : error),
 };
+
+/** Keys LOG_SERIALIZERS write: the raw values under them are not walked, their serialized form is. */
+const SERIALIZED_KEYS: ReadonlySet<string> = new Set(Object.keys(LOG_SERIALIZERS));
+
+type ChildFactory = (this: Logger, bindings: Bindings, options?: ChildLoggerOptions) => Logger;
+
+const redactBindings = (bindings: Bindings) => redactPersonalFields(bindings, SERIALIZED_KEYS);
 
 /**
  * A pino logger that redacts personal and secret fields (libs/pii) wherever

@@ -66,8 +66,9 @@ const MAX_DEPTH = 8;
  *
  * One walk over the object: pino's `redact` with wildcard paths for the same
  * fields at five depths cost 80–90 µs a log line (every path walked on its
- * own), this 1–3 µs (measured alone). Top-level keys in `skip` are left alone: the logger's
- * serializers turn them into what is written, and redact that instead.
+ * own), this 1–3 µs (measured alone). Top-level keys in `skip` are left
+ * alone: the logger's serializers turn them into what is written, and redact
+ * that instead.
  */
 export function redactPersonalFields<T>(value: T, skip?: ReadonlySet<string>): T {
   return redactAt(value, 0, skip) as T;
