@@ -225,6 +225,47 @@ describe('analytics aggregates (A1, A3, F15, idempotency)', () => {
     expect(body.buckets[0].information).toEqual(expectedA.information);
   });
 
+  it('rolls a month up again from the business that changed, the others as built (and from the days alone, the same)', async () => {
+    const month = day.slice(0, 7);
+    const overviewOfDay = async () => (await stats(`/v1/stats/overview?from=${day}&to=${day}`)).body;
+    const partRevs = () =>
+      withDatabase('analytics', async (db) => new Map((await db.collection('overview_parts').find({ month }).toArray()).map((p) => [p['businessId'] as string, p['revs'] as number])));
+    const before = await partRevs();
+    expect([before.get(A), before.get(B)]).toEqual([expect.any(Number), expect.any(Number)]);
+
+    // Ten people of a new business D on the same day (a group of k: the overview day stays published), two more requests of B.
+    const D = id('b-analytics-d');
+    const ofD = Array.from({ length: 10 }, () => feedbackEvents(D, day, { survey: 'csat', answer: 4 }));
+    await publish('feedback.requests.v1', [...ofD, ...Array.from({ length: 2 }, () => feedbackEvents(B, day, { survey: 'csat' }))].flat());
+    const overview = await eventually('the overview to add D and the two of B', async () => {
+      const body = await overviewOfDay();
+      return body.buckets?.[0]?.feedback?.requested === 38 ? body : undefined;
+    });
+    expect(overview.buckets[0].feedback.csat.distribution).toEqual({ '1': 1, '2': 0, '3': 1, '4': 13, '5': 10 });
+    const after = await partRevs();
+    // A's days did not change: its part was not built again; B's and D's were.
+    expect(after.get(A)).toBe(before.get(A));
+    expect(after.get(B)).toBeGreaterThan(before.get(B)!);
+    expect(after.get(D)).toBeGreaterThan(0);
+
+    // The parts gone while the month's sums still hold them (the sums cannot be refolded: they are summed from every part again),
+    // then also the sums' record of their parts (a month saved before parts were kept): rebuilt from the days, to the same figures.
+    for (const unset of [{}, { folded: '', foldRev: '' }]) {
+      await withDatabase('analytics', async (db) => {
+        await db.collection('overview_parts').deleteMany({ month });
+        await db.collection('overview_months').updateOne({ _id: month as never }, { $inc: { version: 1 }, $set: { dirty: true }, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) });
+      });
+      await eventually('the month rebuilt from its days', () =>
+        withDatabase('analytics', async (db) =>
+          (await db.collection('overview_months').findOne({ _id: month as never }))?.dirty === false && (await db.collection('overview_parts').countDocuments({ month })) === 3 ? true : undefined,
+        ),
+      );
+      const rebuilt = await overviewOfDay();
+      expect({ buckets: rebuilt.buckets, totals: rebuilt.totals }).toEqual({ buckets: overview.buckets, totals: overview.totals });
+      expect(await partRevs()).toEqual(after);
+    }
+  });
+
   it('never counts a redelivered event twice: duplicates, replays, and a crash in the middle of the write', async () => {
     // Replay of already counted events (their applied_events records skip them).
     await publish('feedback.requests.v1', mix.replayable);

@@ -6,10 +6,12 @@ import {
   BUSINESS_DAYS,
   BUSINESS_NAMES,
   OVERVIEW_MONTHS,
+  OVERVIEW_PARTS,
   appliedEventSchema,
   businessDaySchema,
   businessNameSchema,
   overviewMonthSchema,
+  overviewPartSchema,
 } from './adapters/mongo/aggregates.schema';
 import { AggregatesRepository } from './adapters/mongo/aggregates.repository';
 import { AggregationService } from './aggregation.service';
@@ -23,6 +25,7 @@ import { OverviewRollupSweeper } from './overview-rollup.sweeper';
       { name: BUSINESS_DAYS, schema: businessDaySchema },
       { name: APPLIED_EVENTS, schema: appliedEventSchema },
       { name: OVERVIEW_MONTHS, schema: overviewMonthSchema },
+      { name: OVERVIEW_PARTS, schema: overviewPartSchema },
       { name: BUSINESS_NAMES, schema: businessNameSchema },
     ]),
   ],

@@ -4,10 +4,10 @@ import type { Envelope } from '@feedback/contracts';
 import { GroupCommit } from '@feedback/messaging';
 import { metricsRegistry } from '@feedback/observability';
 import { AnalyticsSettings } from '../analytics-settings';
-import { addCounts, emptyCounts, type Counts } from '../domain/aggregates.types';
 import { COUNTED_EVENT_TYPES, contributionOf, type CountedEvent } from '../domain/contribution.policy';
-import { planOverviewMonth } from '../domain/release.policy';
-import { AggregatesRepository, type EventContribution } from './adapters/mongo/aggregates.repository';
+import { refoldSums, sumParts, type PartCounts } from '../domain/overview-sums';
+import { combineOverviewParts, overviewPartOf } from '../domain/release.policy';
+import { AggregatesRepository, type EventContribution, type OverviewBusinessPart, type StoredDay } from './adapters/mongo/aggregates.repository';
 
 const counted = new Counter({
   name: 'analytics_events_total',
@@ -61,12 +61,71 @@ export class AggregationService {
     for (const [eventId, type] of types) counted.inc({ type, outcome: fresh.has(eventId) ? 'counted' : 'duplicate' });
   }
 
-  /** Rebuilds one month of the overview from its business-days: sums per day and the month's release plan. */
+  /**
+   * Rebuilds one month of the overview. The parts of the businesses whose days
+   * changed since their part was built are made again from their days; the
+   * month's sums are refolded with those parts (overview-sums.ts) and its
+   * release plan combined from every business's plan part. What is read is the
+   * changed businesses' days and parts, and every business's small plan part.
+   *
+   * A part is current when the sum of the revs it was built from is at least
+   * the month's sum now. Each day's rev only grows, so a part at least that far
+   * either holds every write the sum holds, or holds some later write instead,
+   * whose version bump then keeps (or makes again) the month dirty: the rebuild
+   * that follows finds the part behind and makes it again.
+   */
   async rebuildOverviewMonth(month: string, version: number): Promise<void> {
-    const days = await this.repository.findMonthDays(month);
-    const countsByDay = new Map<string, Counts>();
-    for (const { cell, counts } of days) countsByDay.set(cell.day, addCounts(countsByDay.get(cell.day) ?? emptyCounts(), counts));
-    const plan = planOverviewMonth(days.map((d) => d.cell), this.settings.minGroupSize);
-    await this.repository.saveOverviewMonth({ month, k: this.settings.minGroupSize, countsByDay, plan }, version);
+    const k = this.settings.minGroupSize;
+    const [revisions, plans, sums] = await Promise.all([
+      this.repository.monthRevisions(month),
+      this.repository.findOverviewPartPlans(month),
+      this.repository.findMonthSums(month),
+    ]);
+    const behind = new Set(
+      [...revisions]
+        .filter(([businessId, revs]) => {
+          const plan = plans.get(businessId);
+          return !plan || plan.k !== k || plan.revs < revs;
+        })
+        .map(([businessId]) => businessId),
+    );
+    // The parts the sums hold of the businesses to fold again: taken out before their new ones go in.
+    const refolding = [...sums.folded].filter(([businessId, revs]) => behind.has(businessId) || plans.get(businessId)?.revs !== revs).map(([businessId]) => businessId);
+    const [previous, days] = await Promise.all([
+      this.repository.findOverviewPartCounts(month, refolding),
+      behind.size > 0 ? this.repository.findMonthDaysOf(month, [...behind]) : [],
+    ]);
+    const daysOf = new Map<string, StoredDay[]>([...behind].map((businessId) => [businessId, []]));
+    for (const day of days) daysOf.get(day.cell.businessId)?.push(day);
+    const rebuilt = [...daysOf].map(([businessId, own]) => businessPart(month, businessId, own, k));
+    await this.repository.saveOverviewParts(rebuilt);
+    for (const part of rebuilt) plans.set(part.businessId, part);
+
+    const current = new Map([...revisions.keys()].map((businessId) => [businessId, plans.get(businessId)!.revs]));
+    const refolded =
+      refoldSums(sums, current, [...previous, ...rebuilt]) ??
+      // A part the sums hold was replaced by another rollup meanwhile: sum every part from nothing.
+      sumParts(latestParts([...(await this.repository.findOverviewPartCounts(month)), ...rebuilt]).filter((p) => current.has(p.businessId)));
+    const plan = combineOverviewParts([...current.keys()].map((businessId) => plans.get(businessId)!.part), k);
+    await this.repository.saveOverviewMonth({ month, k, plan, ...refolded }, version, sums.foldRev);
   }
+}
+
+/** The latest part of each business among stored and just rebuilt ones (either may be the later, if two rollups raced). */
+function latestParts(parts: readonly PartCounts[]): PartCounts[] {
+  const byBusiness = new Map<string, PartCounts>();
+  for (const part of parts) if ((byBusiness.get(part.businessId)?.revs ?? -1) < part.revs) byBusiness.set(part.businessId, part);
+  return [...byBusiness.values()];
+}
+
+/** One business's part of a month's overview, from its days of that month. */
+function businessPart(month: string, businessId: string, days: readonly StoredDay[], k: number): OverviewBusinessPart {
+  return {
+    month,
+    businessId,
+    k,
+    revs: days.reduce((sum, d) => sum + d.rev, 0),
+    countsByDay: new Map(days.map((d) => [d.cell.day, d.counts])),
+    part: overviewPartOf(days.map((d) => d.cell), k),
+  };
 }

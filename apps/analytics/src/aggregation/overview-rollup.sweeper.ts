@@ -5,9 +5,11 @@ import { AggregationService } from './aggregation.service';
 
 /**
  * Keeps the overview's monthly rollups current: every ANALYTICS_ROLLUP_INTERVAL
- * it rebuilds the months whose business-days changed. The overview is then read
- * from a dozen small documents, whatever the number of events or businesses.
- * Several instances may rebuild the same month: the result is the same.
+ * it rebuilds the months whose business-days changed, reading again only the
+ * days of the businesses that changed (AggregationService.rebuildOverviewMonth).
+ * The overview is then read from a dozen small documents, whatever the number
+ * of events or businesses. Several instances may rebuild the same month: the
+ * result is the same.
  */
 @Injectable()
 export class OverviewRollupSweeper implements OnApplicationBootstrap, OnApplicationShutdown {

@@ -1,6 +1,6 @@
 import type { Cell } from './aggregates.types';
 import { daysIn, monthOf, periodsIn, type Granularity } from './calendar';
-import { isReleasable, planBusinessMonth, planOverviewMonth, type MonthPlan } from './release.policy';
+import { combineOverviewParts, isReleasable, overviewPartOf, planBusinessMonth, planOverviewMonth, type MonthPlan, type OverviewPart } from './release.policy';
 
 const K = 10;
 let nextPerson = 0;
@@ -85,6 +85,42 @@ describe('release policy: complementary suppression', () => {
     expect(isReleasable(plans, '2031-03-10', '2031-03-10')).toBe(true);
     expect(isReleasable(plans, '2031-03-02', '2031-03-02')).toBe(false);
     expect(isReleasable(businessPlans(cells, 's1'), '2031-03-01', '2031-03-31')).toBe(false);
+  });
+});
+
+describe('release policy: the overview plan from per-business parts (the incremental rollup)', () => {
+  const month = daysIn('2031-03-01', '2031-03-31');
+  function randomMonth(seed: number, businesses: string[]): Cell[] {
+    let state = seed;
+    const rand = () => (state = (state * 16_807) % 2_147_483_647) / 2_147_483_647;
+    return businesses.flatMap((b) =>
+      month.filter(() => rand() < 0.4).map((day) => cell(b, day, Array.from({ length: Math.floor(rand() * 14) }, () => Math.floor(rand() * 80)))),
+    );
+  }
+  const partsOf = (cells: Cell[]) => new Map([...new Set(cells.map((c) => c.businessId))].map((b) => [b, overviewPartOf(cells.filter((c) => c.businessId === b), K)]));
+
+  it.each([11, 12, 13, 14])('replanning only the business whose days changed gives the plan of every day (data set %i)', (seed) => {
+    const before = randomMonth(seed, ['b1', 'b2', 'b3', 'b4', 'b5']);
+    // b3 gets new days and people; the other businesses' parts are kept as stored (a JSON round trip).
+    const after = [...before.filter((c) => c.businessId !== 'b3'), ...randomMonth(seed + 1, ['b3'])];
+    const stored = new Map([...partsOf(before)].map(([b, part]) => [b, JSON.parse(JSON.stringify(part)) as OverviewPart]));
+    stored.set('b3', overviewPartOf(after.filter((c) => c.businessId === 'b3'), K));
+    const full = planOverviewMonth(after, K);
+    expect(combineOverviewParts([...stored.values()].reverse(), K)).toEqual(full);
+    expect(full).not.toEqual(planOverviewMonth(before, K));
+  });
+
+  it("keeps a business's remainder to its positions below k, and blocks remainders that stay small together", () => {
+    const small = [cell('s1', '2031-03-02', [1, 2, 3]), cell('s1', '2031-03-20', [3, 4])];
+    const part = overviewPartOf(small, K);
+    expect(part).toEqual({ spanningAtoms: [], remainder: { mask: (1 << 1) | (1 << 19), people: [1, 2, 3, 4] } });
+    expect(combineOverviewParts([part, overviewPartOf([cell('s2', '2031-03-05', [4, 5])], K)], K)).toEqual({ spanningAtoms: [], blocked: (1 << 1) | (1 << 4) | (1 << 19) });
+    expect(combineOverviewParts([part, overviewPartOf([cell('s2', '2031-03-05', [5, 6, 7, 8, 9, 10])], K)], K)).toEqual({ spanningAtoms: [(1 << 1) | (1 << 4) | (1 << 19)], blocked: 0 });
+  });
+
+  it('refuses the days of two businesses or two months as one part', () => {
+    expect(() => overviewPartOf([cell('a', '2031-03-02', [1]), cell('b', '2031-03-02', [2])], K)).toThrow();
+    expect(() => overviewPartOf([cell('a', '2031-03-02', [1]), cell('a', '2031-04-02', [2])], K)).toThrow();
   });
 });
 

@@ -105,7 +105,9 @@ function atomsOfBusinessMonth(cells: readonly Cell[], k: number): { atoms: Atom[
   return { atoms, remainder: [] };
 }
 
-const spanning = (atoms: readonly Atom[]) => [...new Set(atoms.map((a) => a.mask >>> 0).filter((mask) => bitCount(mask) > 1))].sort((a, b) => a - b);
+/** The distinct masks of more than one day, in order (an atom of one day constrains nothing). */
+const spanningMasks = (masks: readonly number[]) => [...new Set(masks.map((mask) => mask >>> 0).filter((mask) => bitCount(mask) > 1))].sort((a, b) => a - b);
+const spanning = (atoms: readonly Atom[]) => spanningMasks(atoms.map((a) => a.mask));
 
 function assertOneMonth(cells: readonly Cell[]): void {
   if (new Set(cells.map((c) => monthOf(c.day))).size > 1) throw new Error('a month plan takes the days of one month');
@@ -119,6 +121,49 @@ export function planBusinessMonth(cells: readonly Cell[], k: number): MonthPlan 
   return { spanningAtoms: spanning(atoms), blocked: maskOf(remainder) >>> 0 };
 }
 
+/**
+ * What one business's days of a month bring to the overview's plan: its atoms
+ * that span several days, and its remainder (the days that are no atom of the
+ * business, with their people). The overview's plan is a function of these
+ * parts alone, so the rollup replans only the businesses whose days changed.
+ */
+export interface OverviewPart {
+  spanningAtoms: number[];
+  remainder: { mask: number; people: number[] };
+}
+
+/** One business's part of the overview plan of a month (its days of that month). */
+export function overviewPartOf(cells: readonly Cell[], k: number): OverviewPart {
+  assertOneMonth(cells);
+  if (new Set(cells.map((c) => c.businessId)).size > 1) throw new Error('an overview part takes the days of one business');
+  const { atoms, remainder } = atomsOfBusinessMonth(cells, k);
+  // Below k people by construction (else it would be an atom): a handful of positions.
+  const people = [...new Set(remainder.flatMap((c) => c.people))].sort((a, b) => a - b);
+  return { spanningAtoms: spanning(atoms), remainder: { mask: maskOf(remainder) >>> 0, people } };
+}
+
+/**
+ * The plan of one month over every business, from each business's part: every
+ * business's atoms, plus the remainders of all of them as one more atom if
+ * together they reach k; if not, their days are blocked.
+ */
+export function combineOverviewParts(parts: Iterable<OverviewPart>, k: number): MonthPlan {
+  const masks: number[] = [];
+  let remainderMask = 0;
+  const remainderPeople: number[][] = [];
+  for (const part of parts) {
+    masks.push(...part.spanningAtoms);
+    remainderMask |= part.remainder.mask;
+    remainderPeople.push(part.remainder.people);
+  }
+  let blocked = 0;
+  if (remainderMask !== 0) {
+    if (peopleInUnion(remainderPeople) >= k) masks.push(remainderMask);
+    else blocked = remainderMask;
+  }
+  return { spanningAtoms: spanningMasks(masks), blocked: blocked >>> 0 };
+}
+
 /** The plan of one month over every business, as the overview publishes it. */
 export function planOverviewMonth(cells: readonly Cell[], k: number): MonthPlan {
   assertOneMonth(cells);
@@ -128,19 +173,10 @@ export function planOverviewMonth(cells: readonly Cell[], k: number): MonthPlan 
     if (own) own.push(cell);
     else byBusiness.set(cell.businessId, [cell]);
   }
-  const atoms: Atom[] = [];
-  const remainders: Cell[] = [];
-  for (const [, own] of [...byBusiness].sort(([a], [b]) => a.localeCompare(b))) {
-    const planned = atomsOfBusinessMonth(own, k);
-    atoms.push(...planned.atoms);
-    remainders.push(...planned.remainder);
-  }
-  let blocked = 0;
-  if (remainders.length > 0) {
-    if (peopleInUnion(remainders.map((c) => c.people)) >= k) atoms.push(atomOf(remainders));
-    else blocked = maskOf(remainders);
-  }
-  return { spanningAtoms: spanning(atoms), blocked: blocked >>> 0 };
+  return combineOverviewParts(
+    [...byBusiness.values()].map((own) => overviewPartOf(own, k)),
+    k,
+  );
 }
 
 /** Whether a set of days of one month (a mask) is a union of whole atoms and free of blocked days. */

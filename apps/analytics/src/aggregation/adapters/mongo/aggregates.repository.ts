@@ -8,9 +8,10 @@ import { isCounterKey, type Cell, type CounterKey, type Counts } from '../../../
 import { monthOf } from '../../../domain/calendar';
 import type { Contribution } from '../../../domain/contribution.policy';
 import { STORED_POSITIONS_CAP } from '../../../domain/people-sketch';
-import type { MonthPlan } from '../../../domain/release.policy';
+import type { MonthSums, PartCounts } from '../../../domain/overview-sums';
+import type { MonthPlan, OverviewPart } from '../../../domain/release.policy';
 import { planDayWrite, type DayGuardState, type DayWritePlan } from './day-guard';
-import { APPLIED_EVENTS, BUSINESS_DAYS, BUSINESS_NAMES, OVERVIEW_MONTHS } from './aggregates.schema';
+import { APPLIED_EVENTS, BUSINESS_DAYS, BUSINESS_NAMES, OVERVIEW_MONTHS, OVERVIEW_PARTS } from './aggregates.schema';
 
 interface BusinessDayDoc {
   _id: string;
@@ -32,6 +33,8 @@ interface AppliedEventDoc {
   cell: string;
   appliedAt: Date;
 }
+/** A day's sums as the rollup stores them: counters as [key, count] pairs, custom counts as [label, count] pairs. */
+type StoredCountsByDay = Record<string, { counters: [string, number][]; custom: [string, number][] }>;
 interface OverviewMonthDoc {
   _id: string;
   version: number;
@@ -39,8 +42,21 @@ interface OverviewMonthDoc {
   builtVersion?: number;
   builtAt?: Date;
   k?: number;
-  days?: Record<string, { counters: [string, number][]; custom: [string, number][] }>;
+  days?: StoredCountsByDay;
   plan?: MonthPlan;
+  /** Which part of each business `days` holds, as [businessId, revs] (overview-sums.ts); absent before parts were kept. */
+  folded?: [string, number][];
+  /** Bumped by every save of `days`: the compare-and-set that keeps two rollups from folding into the same sums. */
+  foldRev?: number;
+}
+interface OverviewPartDoc {
+  _id: string;
+  month: string;
+  businessId: string;
+  revs: number;
+  k: number;
+  days: StoredCountsByDay;
+  part: OverviewPart;
 }
 interface BusinessNameDoc {
   _id: string;
@@ -51,6 +67,8 @@ interface BusinessNameDoc {
 export interface StoredDay {
   cell: Cell;
   counts: Counts;
+  /** Counting writes made to the day so far (0 before the first). */
+  rev: number;
 }
 
 /** The overview of one month as the rollup last built it. */
@@ -59,6 +77,39 @@ export interface OverviewMonth {
   k: number;
   countsByDay: Map<string, Counts>;
   plan: MonthPlan;
+}
+
+/** One business's part of the month's release plan, and what it was built from (see `overview_parts` in the schema). */
+export interface OverviewPartPlan {
+  businessId: string;
+  /** The sum of the `rev` of the business-days it was built from. */
+  revs: number;
+  k: number;
+  part: OverviewPart;
+}
+
+/** One business's share of a month of the overview: its plan part and its sums per day. */
+export interface OverviewBusinessPart extends OverviewPartPlan, PartCounts {
+  month: string;
+}
+
+/** The month's sums as last saved, with the compare-and-set value to save the next ones against. */
+export interface SavedMonthSums extends MonthSums {
+  foldRev: number | null;
+}
+
+function toStoredCounts(countsByDay: ReadonlyMap<string, Counts>): StoredCountsByDay {
+  return Object.fromEntries([...countsByDay].map(([day, counts]) => [day, { counters: Object.entries(counts.counters), custom: Object.entries(counts.custom) }]));
+}
+
+function fromStoredCounts(days: StoredCountsByDay): Map<string, Counts> {
+  const countsByDay = new Map<string, Counts>();
+  for (const [day, stored] of Object.entries(days)) {
+    const counters: Partial<Record<CounterKey, number>> = {};
+    for (const [key, count] of stored.counters) if (isCounterKey(key)) counters[key] = count;
+    countsByDay.set(day, { counters, custom: Object.fromEntries(stored.custom) });
+  }
+  return countsByDay;
 }
 
 const cellId = (businessId: string, day: string) => `${day}|${businessId}`;
@@ -127,7 +178,7 @@ function toStoredDay(doc: BusinessDayDoc): StoredDay {
     if (label !== undefined) custom[label] = count;
   }
   const hasData = Object.values(counters).some((v) => v !== 0) || Object.keys(custom).length > 0;
-  return { cell: { businessId: doc.businessId, day: doc.day, hasData, people: doc.people ?? [] }, counts: { counters, custom } };
+  return { cell: { businessId: doc.businessId, day: doc.day, hasData, people: doc.people ?? [] }, counts: { counters, custom }, rev: doc.rev ?? 0 };
 }
 
 /** One counted event's contribution, keyed by the event id that makes counting it idempotent. */
@@ -167,6 +218,7 @@ export class AggregatesRepository {
     @InjectModel(BUSINESS_DAYS) private readonly days: Model<BusinessDayDoc>,
     @InjectModel(APPLIED_EVENTS) private readonly applied: Model<AppliedEventDoc>,
     @InjectModel(OVERVIEW_MONTHS) private readonly overview: Model<OverviewMonthDoc>,
+    @InjectModel(OVERVIEW_PARTS) private readonly parts: Model<OverviewPartDoc>,
     @InjectModel(BUSINESS_NAMES) private readonly names: Model<BusinessNameDoc>,
   ) {}
 
@@ -181,6 +233,9 @@ export class AggregatesRepository {
   }
   private get overviewCollection() {
     return this.overview.collection as unknown as Collection<OverviewMonthDoc>;
+  }
+  private get partCollection() {
+    return this.parts.collection as unknown as Collection<OverviewPartDoc>;
   }
 
   /** Adds the contributions of many events, each once. Returns the ids counted now (not counted before). */
@@ -300,10 +355,64 @@ export class AggregatesRepository {
     return docs.map(toStoredDay);
   }
 
-  /** Every stored day of every business in one month (the rollup's input). */
-  async findMonthDays(month: string): Promise<StoredDay[]> {
-    const docs = await this.days.find({ month }, { pending: 0 }).lean<BusinessDayDoc[]>();
+  /** The stored days of the given businesses in one month (the rollup's input for the businesses that changed). */
+  async findMonthDaysOf(month: string, businessIds: string[]): Promise<StoredDay[]> {
+    const docs = await this.dayCollection.find({ month, businessId: { $in: businessIds } }, { projection: { pending: 0 } }).toArray();
     return docs.map(toStoredDay);
+  }
+
+  /**
+   * Per business with days in the month: the sum of its days' `rev`, which
+   * grows with every counting write of the business in that month (days are
+   * never removed). Summed by the store: no day is read out.
+   */
+  async monthRevisions(month: string): Promise<Map<string, number>> {
+    const rows = await this.dayCollection
+      .aggregate<{ _id: string; revs: number }>([{ $match: { month } }, { $group: { _id: '$businessId', revs: { $sum: '$rev' } } }])
+      .toArray();
+    return new Map(rows.map((r) => [r._id, r.revs]));
+  }
+
+  /** The plan parts of one month's overview, by business (without their sums per day). */
+  async findOverviewPartPlans(month: string): Promise<Map<string, OverviewPartPlan>> {
+    const docs = await this.partCollection.find({ month }, { projection: { days: 0 } }).toArray();
+    return new Map(docs.map((d) => [d.businessId, { businessId: d.businessId, revs: d.revs, k: d.k, part: { spanningAtoms: d.part.spanningAtoms ?? [], remainder: d.part.remainder } }]));
+  }
+
+  /** The sums per day of the month's stored parts, of the given businesses or of every business. */
+  async findOverviewPartCounts(month: string, businessIds?: string[]): Promise<PartCounts[]> {
+    if (businessIds?.length === 0) return [];
+    const filter = businessIds ? { month, businessId: { $in: businessIds } } : { month };
+    const docs = await this.partCollection.find(filter, { projection: { businessId: 1, revs: 1, days: 1 } }).toArray();
+    return docs.map((d) => ({ businessId: d.businessId, revs: d.revs, countsByDay: fromStoredCounts(d.days) }));
+  }
+
+  /** The month's sums as last saved; a month saved before parts were kept holds none that can be folded. */
+  async findMonthSums(month: string): Promise<SavedMonthSums> {
+    const doc = await this.overviewCollection.findOne({ _id: month }, { projection: { days: 1, folded: 1, foldRev: 1 } });
+    if (!doc?.folded) return { countsByDay: new Map(), folded: new Map(), foldRev: doc?.foldRev ?? null };
+    return { countsByDay: fromStoredCounts(doc.days ?? {}), folded: new Map(doc.folded), foldRev: doc.foldRev ?? null };
+  }
+
+  /**
+   * Stores rebuilt parts. A stored part built from more revisions (by another
+   * instance meanwhile) for the same k is kept: it is the later one.
+   */
+  async saveOverviewParts(parts: OverviewBusinessPart[]): Promise<void> {
+    if (parts.length === 0) return;
+    await this.ignoringDuplicate(
+      this.partCollection.bulkWrite(
+        parts.map(({ month, businessId, revs, k, countsByDay, part }) => ({
+          updateOne: {
+            // No match (a later part is stored) makes the upsert an insert of an existing _id: a duplicate, ignored.
+            filter: { _id: `${month}|${businessId}`, $or: [{ revs: { $lt: revs } }, { k: { $ne: k } }] },
+            update: { $set: { month, businessId, revs, k, days: toStoredCounts(countsByDay), part } },
+            upsert: true,
+          },
+        })),
+        { ordered: false },
+      ),
+    );
   }
 
   async findDirtyMonths(limit = 24): Promise<{ month: string; version: number }[]> {
@@ -311,13 +420,23 @@ export class AggregatesRepository {
     return docs.map((d) => ({ month: d._id, version: d.version }));
   }
 
-  /** Stores a rebuilt month; it stays dirty if it changed while being rebuilt. */
-  async saveOverviewMonth(built: OverviewMonth, version: number): Promise<void> {
-    const days = Object.fromEntries(
-      [...built.countsByDay].map(([day, counts]) => [day, { counters: Object.entries(counts.counters), custom: Object.entries(counts.custom) }]),
+  /**
+   * Stores a rebuilt month against the sums it was folded from (false, and
+   * nothing saved, if another rollup saved the month meanwhile); it stays dirty
+   * if it changed while being rebuilt.
+   */
+  async saveOverviewMonth(built: OverviewMonth & { folded: ReadonlyMap<string, number> }, version: number, foldRev: number | null): Promise<boolean> {
+    const saved = await this.overviewCollection.updateOne(
+      // null matches a month never saved by this scheme (no `foldRev` yet).
+      { _id: built.month, foldRev: foldRev as never },
+      {
+        $set: { days: toStoredCounts(built.countsByDay), folded: [...built.folded], plan: built.plan, k: built.k, builtVersion: version, builtAt: new Date() },
+        $inc: { foldRev: 1 },
+      },
     );
-    await this.overviewCollection.updateOne({ _id: built.month }, { $set: { days, plan: built.plan, k: built.k, builtVersion: version, builtAt: new Date() } });
+    if (saved.matchedCount === 0) return false;
     await this.overviewCollection.updateOne({ _id: built.month, version }, { $set: { dirty: false } });
+    return true;
   }
 
   /** Months built for another k are rebuilt (ANALYTICS_MIN_GROUP_SIZE changed). */
@@ -327,7 +446,7 @@ export class AggregatesRepository {
 
   /** The built overview months among `months`; a month built for another k is left out (not published). */
   async findOverviewMonths(months: string[], k: number): Promise<{ built: OverviewMonth[]; pending: string[] }> {
-    const docs = await this.overview.find({ _id: { $in: months } }).lean<OverviewMonthDoc[]>();
+    const docs = await this.overview.find({ _id: { $in: months } }, { folded: 0 }).lean<OverviewMonthDoc[]>();
     const built: OverviewMonth[] = [];
     const pending: string[] = [];
     for (const doc of docs) {
@@ -335,13 +454,7 @@ export class AggregatesRepository {
         pending.push(doc._id);
         continue;
       }
-      const countsByDay = new Map<string, Counts>();
-      for (const [day, stored] of Object.entries(doc.days)) {
-        const counters: Partial<Record<CounterKey, number>> = {};
-        for (const [key, count] of stored.counters) if (isCounterKey(key)) counters[key] = count;
-        countsByDay.set(day, { counters, custom: Object.fromEntries(stored.custom) });
-      }
-      built.push({ month: doc._id, k, countsByDay, plan: { spanningAtoms: doc.plan.spanningAtoms ?? [], blocked: doc.plan.blocked ?? 0 } });
+      built.push({ month: doc._id, k, countsByDay: fromStoredCounts(doc.days), plan: { spanningAtoms: doc.plan.spanningAtoms ?? [], blocked: doc.plan.blocked ?? 0 } });
     }
     return { built, pending };
   }

@@ -42,7 +42,7 @@ export const appliedEventSchema = new Schema(
 
 /**
  * The overview of one month, rebuilt by the rollup from the month's
- * business-days: the sums per day and the month's release plan. `version`
+ * business parts (`overview_parts`): the sums per day and the month's release plan. `version`
  * counts changes to the month; `dirty` says a rebuild is due.
  */
 export const OVERVIEW_MONTHS = 'overview_months';
@@ -61,6 +61,29 @@ export const overviewMonthSchema = new Schema(
   { collection: OVERVIEW_MONTHS, versionKey: false },
 );
 overviewMonthSchema.index({ dirty: 1 });
+
+/**
+ * One business's share of one month of the overview, kept by the rollup so a
+ * rebuild reads again only the days of the businesses that changed: its sums
+ * per day, its part of the month's release plan (release.policy.ts), and
+ * `revs`, the sum of the `rev` of the days it was built from (a day's `rev`
+ * grows with every counting write). `_id` is `<month>|<businessId>`.
+ */
+export const OVERVIEW_PARTS = 'overview_parts';
+export const overviewPartSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    month: { type: String, required: true },
+    businessId: { type: String, required: true },
+    revs: { type: Number, required: true },
+    k: { type: Number, required: true },
+    /** Per day, as in `overview_months`. */
+    days: { type: Schema.Types.Mixed },
+    part: { _id: false, spanningAtoms: [Number], remainder: { _id: false, mask: Number, people: [Number] } },
+  },
+  { collection: OVERVIEW_PARTS, versionKey: false, minimize: false },
+);
+overviewPartSchema.index({ month: 1 });
 
 /** Business names, for the dashboard's business filter (the latest profile wins; no users, no contacts). */
 export const BUSINESS_NAMES = 'business_names';
