@@ -93,7 +93,7 @@ export class AggregationService {
     const refolding = [...sums.folded].filter(([businessId, revs]) => behind.has(businessId) || plans.get(businessId)?.revs !== revs).map(([businessId]) => businessId);
     const [previous, days] = await Promise.all([
       this.repository.findOverviewPartCounts(month, refolding),
-      behind.size > 0 ? this.repository.findMonthDaysOf(month, [...behind]) : [],
+      behind.size > 0 ? this.repository.findMonthDaysOf(month, [...behind], k) : [],
     ]);
     const daysOf = new Map<string, StoredDay[]>([...behind].map((businessId) => [businessId, []]));
     for (const day of days) daysOf.get(day.cell.businessId)?.push(day);

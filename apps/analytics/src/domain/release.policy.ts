@@ -68,7 +68,11 @@ function merge(into: Atom, cells: readonly Cell[]): void {
   }
 }
 
-/** The smallest atom (fewest people, then earliest days): the one whose loss costs least. */
+/**
+ * The smallest atom (fewest people, then earliest days): the one whose loss costs least.
+ * Days are read with at most k positions (a day with k is an atom alone whatever else it
+ * holds), so big days tie here and the earliest wins: any choice keeps every atom at k.
+ */
 function smallest(atoms: readonly Atom[]): Atom | undefined {
   return [...atoms].sort((a, b) => a.people.size - b.people.size || (a.mask >>> 0) - (b.mask >>> 0))[0];
 }

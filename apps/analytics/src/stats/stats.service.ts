@@ -35,7 +35,7 @@ export class StatsService {
   async business(businessId: string, input: RangeInput): Promise<StatsBody> {
     const range = this.range(input);
     const k = this.settings.minGroupSize;
-    const days = await this.repository.findBusinessDays(businessId, monthsIn(range.from, range.to));
+    const days = await this.repository.findBusinessDays(businessId, monthsIn(range.from, range.to), k);
     const countsByDay = new Map<string, Counts>(days.map((d) => [d.cell.day, d.counts]));
     const plans = new Map<string, MonthPlan>();
     for (const month of new Set(days.map((d) => monthOf(d.cell.day)))) {

@@ -128,6 +128,17 @@ function flattenCounters(node: unknown, prefix = '', into: Partial<Record<Counte
   return into;
 }
 
+/**
+ * A day as a release plan with threshold k reads it: its counts, without its
+ * guard, and with at most k of its people positions. A day with k positions or
+ * more is an atom alone whatever else it holds, and the days with fewer come
+ * whole, so every atom is the same k-people lower bound (release.policy.ts),
+ * while a read at a million events no longer carries a full set (up to 2 x 256
+ * positions) per day. (An inclusion projection: the local store refuses $slice
+ * beside an exclusion.)
+ */
+const dayProjection = (k: number) => ({ businessId: 1, day: 1, c: 1, custom: 1, labels: 1, rev: 1, people: { $slice: k } });
+
 /** Groups a batch's events by business-day, in batch order. */
 function cellBatches(events: readonly EventContribution[]): CellBatch[] {
   const cells = new Map<string, CellBatch>();
@@ -349,15 +360,15 @@ export class AggregatesRepository {
     }
   }
 
-  /** Every stored day of one business in the given months. */
-  async findBusinessDays(businessId: string, months: string[]): Promise<StoredDay[]> {
-    const docs = await this.days.find({ businessId, month: { $in: months } }, { pending: 0 }).lean<BusinessDayDoc[]>();
+  /** Every stored day of one business in the given months, for a release plan with threshold k. */
+  async findBusinessDays(businessId: string, months: string[], k: number): Promise<StoredDay[]> {
+    const docs = await this.dayCollection.find({ businessId, month: { $in: months } }, { projection: dayProjection(k) }).toArray();
     return docs.map(toStoredDay);
   }
 
   /** The stored days of the given businesses in one month (the rollup's input for the businesses that changed). */
-  async findMonthDaysOf(month: string, businessIds: string[]): Promise<StoredDay[]> {
-    const docs = await this.dayCollection.find({ month, businessId: { $in: businessIds } }, { projection: { pending: 0 } }).toArray();
+  async findMonthDaysOf(month: string, businessIds: string[], k: number): Promise<StoredDay[]> {
+    const docs = await this.dayCollection.find({ month, businessId: { $in: businessIds } }, { projection: dayProjection(k) }).toArray();
     return docs.map(toStoredDay);
   }
 
