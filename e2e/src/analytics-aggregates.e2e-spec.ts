@@ -266,6 +266,27 @@ describe('analytics aggregates (A1, A3, F15, idempotency)', () => {
     }
   });
 
+  it('reads and rolls up a day that holds no one (an outcome whose request was never counted)', async () => {
+    // A month of its own: the lone outcome's day is small, and would be blocked in this file's overview month.
+    const lonely = addDays(day, 70);
+    const month = lonely.slice(0, 7);
+    const E = id('b-analytics-e');
+    const [, declined] = informationEvents(E, lonely, { declined: true }) as [Message, Message];
+    await publish('info.requests.v1', [declined]);
+    // A day without data reads 0; with E's outcome counted, it holds fewer than k people (none): suppressed.
+    const body = await eventually("E's outcome counted", async () => {
+      const { status, body } = await stats(`/v1/stats/businesses/${E}?from=${lonely}&to=${lonely}`);
+      return status === 200 && body.buckets?.[0]?.information?.declined?.suppressed === true ? body : undefined;
+    });
+    expect(body.buckets[0].information.requested).toEqual({ suppressed: true });
+    await eventually("the overview month of E's day built", () =>
+      withDatabase('analytics', async (db) =>
+        (await db.collection('overview_months').findOne({ _id: month as never }))?.dirty === false && (await db.collection('overview_parts').findOne({ month, businessId: E })) ? true : undefined,
+      ),
+    );
+    expect((await stats(`/v1/stats/overview?from=${lonely}&to=${lonely}`)).status).toBe(200);
+  });
+
   it('never counts a redelivered event twice: duplicates, replays, and a crash in the middle of the write', async () => {
     // Replay of already counted events (their applied_events records skip them).
     await publish('feedback.requests.v1', mix.replayable);

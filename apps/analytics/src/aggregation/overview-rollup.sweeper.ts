@@ -25,6 +25,7 @@ export class OverviewRollupSweeper implements OnApplicationBootstrap, OnApplicat
 
   onApplicationBootstrap(): void {
     this.repository.markBuiltForOtherK(this.settings.minGroupSize).catch((error: Error) => this.log.warn(`cannot check the rollups' k yet: ${error.message}`));
+    this.repository.giveEveryDayAPeopleSet().catch((error: Error) => this.log.warn(`cannot give every day a set of positions yet: ${error.message}`));
     this.timer = setInterval(() => void this.sweep(), this.settings.rollupIntervalMs);
   }
 

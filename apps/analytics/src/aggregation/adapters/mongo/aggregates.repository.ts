@@ -134,8 +134,11 @@ function flattenCounters(node: unknown, prefix = '', into: Partial<Record<Counte
  * more is an atom alone whatever else it holds, and the days with fewer come
  * whole, so every atom is the same k-people lower bound (release.policy.ts),
  * while a read at a million events no longer carries a full set (up to 2 x 256
- * positions) per day. (An inclusion projection: the local store refuses $slice
- * beside an exclusion.)
+ * positions) per day. Two limits of the local store (mongo-java-server) shape
+ * it: it refuses $slice beside an exclusion, hence the fields named; and a
+ * $slice of a field a document lacks breaks its encoder (the connection is
+ * closed), hence every day is made with an empty set, and days made before
+ * get one when the service starts (giveEveryDayAPeopleSet).
  */
 const dayProjection = (k: number) => ({ businessId: 1, day: 1, c: 1, custom: 1, labels: 1, rev: 1, people: { $slice: k } });
 
@@ -276,7 +279,8 @@ export class AggregatesRepository {
     const [recorded] = await Promise.all([
       this.recordedAmong([...cells.flatMap((c) => c.events.map((e) => e.eventId)), ...[...states.values()].flatMap((s) => [...s.pending])]),
       // The guarded writes below never upsert: two consumers upserting the same new day could lose an increment.
-      this.ensureExist(this.dayCollection, cells.filter((c) => !states.has(c.id)).map((c) => ({ _id: c.id, ...c.where }))),
+      // Made with an empty set of positions: see dayProjection.
+      this.ensureExist(this.dayCollection, cells.filter((c) => !states.has(c.id)).map((c) => ({ _id: c.id, ...c.where, people: [] }))),
     ]);
     const plans = cells.map((cell) => ({ cell, plan: planDayWrite(cell.events, states.get(cell.id), recorded) }));
     const writes = plans.filter(({ plan }) => plan.increment.length > 0);
@@ -448,6 +452,11 @@ export class AggregatesRepository {
     if (saved.matchedCount === 0) return false;
     await this.overviewCollection.updateOne({ _id: built.month, version }, { $set: { dirty: false } });
     return true;
+  }
+
+  /** Days made before every day was made with a set of positions get an empty one (see dayProjection). */
+  async giveEveryDayAPeopleSet(): Promise<void> {
+    await this.dayCollection.updateMany({ people: { $exists: false } }, { $set: { people: [] } });
   }
 
   /** Months built for another k are rebuilt (ANALYTICS_MIN_GROUP_SIZE changed). */
