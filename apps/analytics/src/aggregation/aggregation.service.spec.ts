@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Envelope } from '@feedback/contracts';
 import type { AnalyticsSettings } from '../analytics-settings';
+import type { Counts } from '../domain/aggregates.types';
 import type { Contribution } from '../domain/contribution.policy';
 import { sketchPositions } from '../domain/people-sketch';
-import type { AggregatesRepository } from './adapters/mongo/aggregates.repository';
+import { planOverviewMonth } from '../domain/release.policy';
+import type { AggregatesRepository, OverviewBusinessPart, OverviewMonth, StoredDay } from './adapters/mongo/aggregates.repository';
 import { AggregationService } from './aggregation.service';
 
 function fakeRepository() {
@@ -44,5 +46,78 @@ describe('AggregationService.count', () => {
     await service.count(envelope('FeedbackErased', { requestId: 'r1', businessId: 'b1', erasedBy: 'a1', erasedAt: '2031-03-04T10:00:00Z' }));
     await service.count(envelope('DocumentationRequested', { reportId: 'p1', businessId: 'b1', reviewId: 'v1', reviewerId: 'x', requestedAt: '2031-03-04T10:00:00Z', expiresAt: '2031-03-11T10:00:00Z' }));
     expect(applied).toEqual([]);
+  });
+});
+
+/** The rollup's reads and writes over plain maps, recording which businesses' days were read. */
+function rollupRepository(days: StoredDay[]) {
+  const parts = new Map<string, OverviewBusinessPart>();
+  const month: { sums?: { countsByDay: Map<string, Counts>; folded: Map<string, number> }; foldRev: number | null; saved?: OverviewMonth } = { foldRev: null };
+  const daysRead: string[][] = [];
+  const repository = {
+    monthRevisions: async () => {
+      const revs = new Map<string, number>();
+      for (const d of days) revs.set(d.cell.businessId, (revs.get(d.cell.businessId) ?? 0) + d.rev);
+      return revs;
+    },
+    findOverviewPartPlans: async () => new Map([...parts].map(([b, p]) => [b, { businessId: b, revs: p.revs, k: p.k, part: p.part }])),
+    findMonthSums: async () => ({ countsByDay: new Map(month.sums?.countsByDay), folded: new Map(month.sums?.folded), foldRev: month.foldRev }),
+    findOverviewPartCounts: async (_m: string, businessIds?: string[]) => [...parts.values()].filter((p) => !businessIds || businessIds.includes(p.businessId)),
+    findMonthDaysOf: async (_m: string, businessIds: string[]) => {
+      daysRead.push([...businessIds].sort());
+      return days.filter((d) => businessIds.includes(d.cell.businessId));
+    },
+    saveOverviewParts: async (rebuilt: OverviewBusinessPart[]) => void rebuilt.forEach((p) => parts.set(p.businessId, p)),
+    saveOverviewMonth: async (built: OverviewMonth & { folded: Map<string, number> }, _version: number, foldRev: number | null) => {
+      if (foldRev !== month.foldRev) return false;
+      month.sums = { countsByDay: built.countsByDay, folded: built.folded };
+      month.saved = built;
+      month.foldRev = (foldRev ?? 0) + 1;
+      return true;
+    },
+  } as unknown as AggregatesRepository;
+  return { repository, daysRead, month, parts };
+}
+
+const storedDay = (businessId: string, day: string, people: number[], requested: number, rev: number): StoredDay => ({
+  cell: { businessId, day, hasData: requested > 0, people },
+  counts: { counters: { 'feedback.requested': requested }, custom: {} },
+  rev,
+});
+const persons = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+
+describe('AggregationService.rebuildOverviewMonth', () => {
+  const withK = (minGroupSize: number) => ({ ...settings, minGroupSize }) as AnalyticsSettings;
+
+  it('reads again only the days of the businesses that changed, and sums and plans the month as from every day', async () => {
+    const days = [storedDay('a', '2031-03-03', persons(0, 12), 12, 1), storedDay('b', '2031-03-03', persons(100, 3), 3, 1), storedDay('c', '2031-03-04', persons(200, 10), 10, 1)];
+    const { repository, daysRead, month } = rollupRepository(days);
+    const service = new AggregationService(repository, settings);
+    await service.rebuildOverviewMonth('2031-03', 1);
+    expect(daysRead).toEqual([['a', 'b', 'c']]);
+
+    // b gets eight more people on its day: only b is read again.
+    days[1] = storedDay('b', '2031-03-03', persons(100, 11), 11, 2);
+    await service.rebuildOverviewMonth('2031-03', 2);
+    expect(daysRead).toEqual([['a', 'b', 'c'], ['b']]);
+    expect(month.saved!.countsByDay.get('2031-03-03')!.counters['feedback.requested']).toBe(23);
+    expect(month.saved!.plan).toEqual(planOverviewMonth(days.map((d) => d.cell), 10));
+
+    // Nothing changed: no day is read, the month is the same.
+    await service.rebuildOverviewMonth('2031-03', 3);
+    expect(daysRead).toHaveLength(2);
+  });
+
+  it('plans every business again when k changes (ANALYTICS_MIN_GROUP_SIZE), its days unchanged', async () => {
+    // a: twelve people on one day; b: five on another. At k = 10 a is an atom and b's day is blocked; at k = 5 both are atoms.
+    const days = [storedDay('a', '2031-03-03', persons(0, 12), 12, 1), storedDay('b', '2031-03-10', persons(100, 5), 5, 1)];
+    const { repository, daysRead, month } = rollupRepository(days);
+    await new AggregationService(repository, withK(10)).rebuildOverviewMonth('2031-03', 1);
+    expect(month.saved!.plan.blocked).not.toBe(0);
+    await new AggregationService(repository, withK(5)).rebuildOverviewMonth('2031-03', 1);
+    expect(daysRead).toEqual([['a', 'b'], ['a', 'b']]);
+    expect(month.saved!.plan).toEqual(planOverviewMonth(days.map((d) => d.cell), 5));
+    expect(month.saved!.plan.blocked).toBe(0);
+    expect(month.saved!.countsByDay.get('2031-03-10')!.counters['feedback.requested']).toBe(5);
   });
 });
