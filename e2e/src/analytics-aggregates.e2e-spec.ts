@@ -293,11 +293,13 @@ describe('analytics aggregates (A1, A3, F15, idempotency)', () => {
     // Replayed in full before the crash is staged: a consumer still reading the day while the records
     // below change under it would see a state no crash can leave (a record taken away after it was read).
     await drainFeedbackTopic();
-    // A crash in the middle of the write: the day's guard holds the event, its applied record is missing.
+    // A crash in the middle of the write: the day's guard holds the event, its applied record is missing. The
+    // write that left it there bumped the day's rev, as every counting write does (the service remembers the
+    // days it wrote, and a rev it did not write tells it to read the day again).
     const another = JSON.parse(mix.replayable[1]!.value) as { id: string; type: string };
     await withDatabase('analytics', async (db) => {
       await db.collection('applied_events').deleteOne({ _id: another.id as never });
-      await db.collection('business_days').updateOne({ _id: `${day}|${A}` as never }, { $push: { pending: another.id } as never });
+      await db.collection('business_days').updateOne({ _id: `${day}|${A}` as never }, { $push: { pending: another.id }, $inc: { rev: 1 } } as never);
     });
     await publish('feedback.requests.v1', [mix.replayable[1]!]);
     await drainFeedbackTopic();

@@ -10,7 +10,9 @@ import type { Contribution } from '../../../domain/contribution.policy';
 import { STORED_POSITIONS_CAP } from '../../../domain/people-sketch';
 import type { MonthSums, PartCounts } from '../../../domain/overview-sums';
 import type { MonthPlan, OverviewPart } from '../../../domain/release.policy';
+import { addToDayCounts, type DayIncrement, type StoredDayCounts } from './day-counts';
 import { planDayWrite, type DayGuardState, type DayWritePlan } from './day-guard';
+import { WrittenDays } from './written-days';
 import { APPLIED_EVENTS, BUSINESS_DAYS, BUSINESS_NAMES, OVERVIEW_MONTHS, OVERVIEW_PARTS } from './aggregates.schema';
 
 interface BusinessDayDoc {
@@ -156,32 +158,48 @@ function cellBatches(events: readonly EventContribution[]): CellBatch[] {
 }
 
 /**
- * The one write that adds a day's events: their summed counters and the union
- * of their sketch positions (unless the day already keeps the cap), made
- * against the `rev` the plan was read at, and setting the day's new `pending`.
+ * The one write that adds a day's events: the counts read with the guard plus
+ * theirs, set whole (day-counts.ts), and the union of their sketch positions
+ * (unless the day already keeps the cap), made against the `rev` the plan was
+ * read at, and setting the day's new `pending`.
  */
-function incrementWrite(cell: CellBatch, plan: DayWritePlan<EventContribution>, state: CellState | undefined): AnyBulkWriteOperation<BusinessDayDoc> {
-  const inc: Record<string, number> = { rev: 1 };
-  const set: Record<string, unknown> = { pending: plan.pending };
+function incrementWrite(cell: CellBatch, plan: DayWritePlan<EventContribution>, state: CellState | undefined): DayWrite {
+  const increment = { counters: [] as string[], custom: [] as DayIncrement['custom'][number][] };
   const people = new Set<number>();
   for (const { contribution } of plan.increment) {
-    for (const key of contribution.counters) inc[`c.${key}`] = (inc[`c.${key}`] ?? 0) + 1;
-    for (const { label, by } of contribution.customLabels) {
-      const key = labelKey(label);
-      inc[`custom.${key}`] = (inc[`custom.${key}`] ?? 0) + by;
-      set[`labels.${key}`] = label;
-    }
+    increment.counters.push(...contribution.counters);
+    for (const { label, by } of contribution.customLabels) increment.custom.push({ key: labelKey(label), label, by });
     for (const position of contribution.people) people.add(position);
   }
   // A full day takes no more; one write adds at most the cap, so a day never holds much more than it.
   const positions = state?.peopleFull ? [] : [...people].slice(0, STORED_POSITIONS_CAP);
+  const counts = addToDayCounts(state?.counts ?? {}, increment);
+  const after: CellState = {
+    rev: (state?.rev ?? 0) + 1,
+    pending: new Set(plan.pending),
+    peopleFull: state?.peopleFull ?? false,
+    counts: { ...state?.counts, ...counts },
+  };
   return {
-    updateOne: {
-      // null matches a day never written by this scheme (no `rev` yet).
-      filter: { _id: cell.id, rev: (state?.rev ?? null) as never },
-      update: { $inc: inc, $set: set, ...(positions.length > 0 ? { $addToSet: { people: { $each: positions } } } : {}) } as never,
+    after,
+    operation: {
+      updateOne: {
+        // null matches a day never written by this scheme (no `rev` yet).
+        filter: { _id: cell.id, rev: (state?.rev ?? null) as never },
+        update: {
+          $inc: { rev: 1 },
+          $set: { pending: plan.pending, ...counts },
+          ...(positions.length > 0 ? { $addToSet: { people: { $each: positions } } } : {}),
+        } as never,
+      },
     },
   };
+}
+
+/** A day's counting write, and the state it leaves the day in. */
+interface DayWrite {
+  operation: AnyBulkWriteOperation<BusinessDayDoc>;
+  after: CellState;
 }
 
 function toStoredDay(doc: BusinessDayDoc): StoredDay {
@@ -212,7 +230,14 @@ interface CellBatch {
 interface CellState extends DayGuardState {
   /** The day keeps the cap of people positions (its `peopleFull` flag). */
   peopleFull: boolean;
+  /** Its counts as read with the guard: the write sets them plus the batch's. */
+  counts: StoredDayCounts;
+  /** Ids in `pending` known to have their `applied_events` record (inserted by this process): not looked up again. */
+  recordedPending?: ReadonlySet<string>;
 }
+
+/** Days remembered as this process last wrote them (written-days.ts), each a few hundred bytes. */
+const REMEMBERED_DAYS = 5000;
 
 /**
  * The aggregates: one document per business and UTC day, updated in place.
@@ -224,7 +249,10 @@ interface CellState extends DayGuardState {
  * recorded and takes them off (day-guard.ts). A crash at any point is repaired
  * by the redelivery: before the record, `pending` refuses the second increment;
  * after it, the record does. A batch costs a handful of round trips whatever
- * its size, and one write per day it touches.
+ * its size, and one write per day it touches. The days this process wrote
+ * last are not read back (written-days.ts): their compare-and-set tells when
+ * another writer changed them, and so does every other change to a day's
+ * guard, counts or `peopleFull` flag, which bumps its `rev` too.
  */
 @Injectable()
 export class AggregatesRepository {
@@ -237,6 +265,8 @@ export class AggregatesRepository {
   ) {}
 
   private readonly knownMonths = new Set<string>();
+  /** The state of the days this process wrote last, so a batch reads back only the others. */
+  private readonly written = new WrittenDays<CellState>(REMEMBERED_DAYS);
 
   /** The driver's collections, typed with string ids, for the guarded writes. */
   private get dayCollection() {
@@ -257,13 +287,23 @@ export class AggregatesRepository {
     const counted = new Set<string>();
     if (events.length === 0) return counted;
     const records: AppliedEventDoc[] = [];
-    // Days whose write lost its compare-and-set to another consumer are planned again from a fresh read.
-    for (let cells = cellBatches(events); cells.length > 0; ) cells = await this.applyCells(cells, counted, records);
-    // Independent of each other once the counts are written: one round trip for the three, not three.
-    await Promise.all([
-      records.length > 0 ? this.ignoringDuplicate(this.appliedCollection.insertMany(records, { ordered: false })) : undefined,
-      this.finish(cellBatches(events)),
-    ]);
+    const written = new Map<string, CellState>();
+    const batches = cellBatches(events);
+    try {
+      // Days whose write lost its compare-and-set to another consumer are planned again from a fresh read.
+      for (let cells = batches; cells.length > 0; ) cells = await this.applyCells(cells, counted, records, written);
+      // Independent of each other once the counts are written: one round trip for the three, not three.
+      await Promise.all([
+        records.length > 0 ? this.ignoringDuplicate(this.appliedCollection.insertMany(records, { ordered: false })) : undefined,
+        this.finish(batches),
+      ]);
+    } catch (error) {
+      this.written.forget(batches.map((c) => c.id));
+      throw error;
+    }
+    // Every record is stored now: the ids a day holds pending that are among them need no lookup next time.
+    const recordedNow = new Set(records.map((r) => r._id));
+    for (const [dayId, state] of written) this.written.remember(dayId, { ...state, recordedPending: new Set([...state.pending].filter((id) => recordedNow.has(id))) });
     return counted;
   }
 
@@ -272,30 +312,35 @@ export class AggregatesRepository {
    * must be tried again, and adds the records of the events written to `records`
    * (the caller inserts them: until then the days' `pending` guards them).
    */
-  private async applyCells(cells: CellBatch[], counted: Set<string>, records: AppliedEventDoc[]): Promise<CellBatch[]> {
+  private async applyCells(cells: CellBatch[], counted: Set<string>, records: AppliedEventDoc[], written: Map<string, CellState>): Promise<CellBatch[]> {
     const states = await this.cellStates(cells.map((c) => c.id));
+    const knownRecorded = [...states.values()].flatMap((s) => [...(s.recordedPending ?? [])]);
+    const unknownPending = [...states.values()].flatMap((s) => [...s.pending].filter((id) => !s.recordedPending?.has(id)));
     // The records must be read after the states (a record older than the state it is planned with could let an
     // event that was counted and taken off `pending` meanwhile be counted again); making missing days need not wait.
-    const [recorded] = await Promise.all([
-      this.recordedAmong([...cells.flatMap((c) => c.events.map((e) => e.eventId)), ...[...states.values()].flatMap((s) => [...s.pending])]),
+    const [recordedNow] = await Promise.all([
+      this.recordedAmong([...cells.flatMap((c) => c.events.map((e) => e.eventId)), ...unknownPending]),
       // The guarded writes below never upsert: two consumers upserting the same new day could lose an increment.
       // Made with an empty set of positions: see dayProjection.
       this.ensureExist(this.dayCollection, cells.filter((c) => !states.has(c.id)).map((c) => ({ _id: c.id, ...c.where, people: [] }))),
     ]);
+    const recorded = new Set([...recordedNow, ...knownRecorded]);
     const plans = cells.map((cell) => ({ cell, plan: planDayWrite(cell.events, states.get(cell.id), recorded) }));
-    const writes = plans.filter(({ plan }) => plan.increment.length > 0);
+    const writes = plans.filter(({ plan }) => plan.increment.length > 0).map(({ cell, plan }) => ({ cell, plan, write: incrementWrite(cell, plan, states.get(cell.id)) }));
     const lost = new Set<string>();
     if (writes.length > 0) {
       const result = await this.dayCollection.bulkWrite(
-        writes.map(({ cell, plan }) => incrementWrite(cell, plan, states.get(cell.id))),
+        writes.map(({ write }) => write.operation),
         { ordered: false },
       );
       if (result.matchedCount < writes.length) {
-        // Some day changed since it was read. A day whose pending now holds every id this write
-        // added was written (by this write, or by a concurrent redelivery of the same events).
-        const after = await this.cellStates(writes.map((w) => w.cell.id));
+        // Some day changed since it was read (or remembered). A day whose pending now holds every id this
+        // write added was written (by this write, or by a concurrent redelivery of the same events).
+        const after = await this.cellStates(writes.map((w) => w.cell.id), { fresh: true });
         for (const { cell, plan } of writes) if (!plan.increment.every((e) => after.get(cell.id)?.pending.has(e.eventId))) lost.add(cell.id);
-      }
+        // Whatever state those days are in, it is not one this process knows.
+        this.written.forget(writes.map((w) => w.cell.id));
+      } else for (const { cell, write } of writes) written.set(cell.id, write.after);
     }
     const done = plans.filter(({ cell }) => !lost.has(cell.id));
     for (const { plan } of done) for (const event of plan.increment) counted.add(event.eventId);
@@ -313,10 +358,11 @@ export class AggregatesRepository {
   /** Marks the days that reached the cap of people positions, and the batch's overview months for a rebuild. */
   private async finish(cells: CellBatch[]): Promise<void> {
     await Promise.all([
-      // Days whose set reached the cap take no more positions (a set never shrinks: the flag stays true).
+      // Days whose set reached the cap take no more positions (a set never shrinks: the flag stays true). The rev
+      // bump keeps a write planned from a state remembered from before (written-days.ts) from adding any more.
       this.dayCollection.updateMany(
         { _id: { $in: cells.map((c) => c.id) }, peopleFull: { $ne: true }, [`people.${STORED_POSITIONS_CAP - 1}`]: { $exists: true } },
-        { $set: { peopleFull: true } },
+        { $set: { peopleFull: true }, $inc: { rev: 1 } },
       ),
       this.markMonthsChanged([...new Set(cells.map((c) => c.where.month))]),
     ]);
@@ -334,14 +380,24 @@ export class AggregatesRepository {
   }
 
   /**
-   * Per stored day: its guard (`rev`, `pending`) and whether it keeps the cap
-   * of positions (its `peopleFull` flag: a batch reads hundreds of days, and
-   * their whole sets would be most of what it reads).
+   * Per stored day: its guard (`rev`, `pending`), its counts, and whether it
+   * keeps the cap of positions (its `peopleFull` flag: a batch reads hundreds
+   * of days, and their whole sets would be most of what it reads).
    */
-  private async cellStates(cellIds: string[]): Promise<Map<string, CellState>> {
-    if (cellIds.length === 0) return new Map();
-    const docs = await this.dayCollection.find({ _id: { $in: cellIds } }, { projection: { pending: 1, rev: 1, peopleFull: 1 } }).toArray();
-    return new Map(docs.map((d) => [d._id, { rev: d.rev ?? null, pending: new Set(d.pending ?? []), peopleFull: d.peopleFull === true }]));
+  private async cellStates(cellIds: string[], { fresh = false } = {}): Promise<Map<string, CellState>> {
+    const states = new Map<string, CellState>();
+    const toRead: string[] = [];
+    for (const id of cellIds) {
+      const remembered = fresh ? undefined : this.written.recall(id);
+      if (remembered) states.set(id, remembered);
+      else toRead.push(id);
+    }
+    if (toRead.length === 0) return states;
+    const docs = await this.dayCollection.find({ _id: { $in: toRead } }, { projection: { pending: 1, rev: 1, peopleFull: 1, c: 1, custom: 1, labels: 1 } }).toArray();
+    for (const d of docs) {
+      states.set(d._id, { rev: d.rev ?? null, pending: new Set(d.pending ?? []), peopleFull: d.peopleFull === true, counts: { c: d.c, custom: d.custom, labels: d.labels } });
+    }
+    return states;
   }
 
   /** Inserts the documents that are missing; existing ones are left as they are. */
