@@ -236,8 +236,12 @@ interface CellState extends DayGuardState {
   recordedPending?: ReadonlySet<string>;
 }
 
-/** Days remembered as this process last wrote them (written-days.ts), each a few hundred bytes. */
-const REMEMBERED_DAYS = 5000;
+/**
+ * Days remembered as this process last wrote them (written-days.ts), a KB or two each: more than
+ * the days a busy hour touches (the bench spreads its events over 50 businesses x 28 days), bounded
+ * for the memory goal (analytics peaked at 236-242 MB in the pipeline with 5,000).
+ */
+const REMEMBERED_DAYS = 2000;
 
 /**
  * The aggregates: one document per business and UTC day, updated in place.
