@@ -190,7 +190,7 @@ export class EmailPipeline {
     if (!check.ok) {
       if (check.reason !== 'link expired before delivery') {
         const wait = profileWait(state?.waitingSince, state?.waits ?? 0, now, this.waiting.maxWaitMs);
-        if (wait.wait) return { kind: 'park', email: { draft, intent, wait } };
+        if (wait.wait) return { kind: 'park', email: { draft, intent, wait, recorded: state !== undefined } };
       }
       return { kind: 'conclude', draft, result: { sent: false, attempts: 1, reason: check.reason } };
     }

@@ -40,6 +40,8 @@ export interface ParkedEmail {
   draft: DeliveryDraft;
   intent: EmailIntent;
   wait: { since: Date; retryAt: Date };
+  /** The batch found a delivery record for it (a waiting one, parked again); a new one is inserted whole. */
+  recorded: boolean;
 }
 
 /** An email about to be sent, and the count of attempts its first attempt makes. */
@@ -106,8 +108,38 @@ export class DeliveryRepository {
    * already sending or final is left alone.
    */
   async parkMany(emails: readonly ParkedEmail[], now: Date): Promise<void> {
-    if (emails.length === 0) return;
-    const writes = emails.map(({ draft, intent, wait }) => ({
+    const again = emails.filter((e) => e.recorded);
+    const fresh = emails.filter((e) => !e.recorded);
+    if (fresh.length > 0) {
+      // Inserted whole: an upsert that matches nothing builds the same document from its filter and operators,
+      // which the local store does at several times the cost of an insert (a flood of emails to unknown people).
+      try {
+        await this.collection.insertMany(
+          fresh.map(({ draft, intent, wait }) => ({
+            _id: draft.notificationId,
+            status: 'waiting' as const,
+            language: draft.language,
+            at: now,
+            waitingSince: wait.since,
+            retryAt: wait.retryAt,
+            waitingIntent: intent,
+            waits: 1,
+            ...this.identity(draft, now),
+            attempts: 0,
+            outbox: [],
+            outboxPending: false,
+          })) as never[],
+          { ordered: false },
+        );
+      } catch (error) {
+        // Recorded meanwhile (another instance, or a redelivery): parked like one found recorded.
+        const taken = duplicateKeyPositions(error);
+        if (!taken) throw error;
+        for (const position of taken) again.push(fresh[position]!);
+      }
+    }
+    if (again.length === 0) return;
+    const writes = again.map(({ draft, intent, wait }) => ({
       updateOne: {
         filter: { _id: draft.notificationId, status: 'waiting' },
         update: {
