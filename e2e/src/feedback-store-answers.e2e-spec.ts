@@ -3,7 +3,7 @@ import { respondentLinkKey, signRespondentLink } from '@feedback/auth';
 import { feedbackCommentContext } from '@feedback/contracts';
 import { DEV_JWT_SECRET, loadConfig, serviceEnvSchema } from '@feedback/config';
 import { KeyRing } from '@feedback/pii';
-import { type BusinessFixture, collect, envelope, eventually, personal, publish, publishBusiness, publishConversation, publishUser, readAll, serviceUrl, token, withDatabase } from './support';
+import { type BusinessFixture, collect, envelope, eventually, personal, publish, publishAndAwaitConsumed, publishBusiness, publishConversation, publishUser, readAll, serviceUrl, token, withDatabase } from './support';
 
 // feedback-store, answers to customer feedback requests (DESIGN.md F6-F8, F10, F12, F13):
 // stored write-once from FeedbackSubmitted with the comment encrypted, read by the
@@ -65,12 +65,17 @@ function wire(event: Submitted): string {
   return JSON.stringify({ ...event, data: { ...data, ...sealed } });
 }
 
+/**
+ * Publishes the answers and waits until feedback-store has consumed them. It keeps no
+ * processed-event record for them (an answer's key is its request id, so storing one
+ * again changes nothing): a replay leaves nothing behind to wait on but the offsets.
+ */
 async function deliver(...events: Submitted[]): Promise<void> {
-  await publish(
+  await publishAndAwaitConsumed(
+    'feedback-store',
     FEEDBACK,
     events.map((e) => ({ key: dataOf(e).requestId, value: wire(e) })),
   );
-  for (const e of events) await processed(e.id);
 }
 
 /** The rosters must be in feedback-store before its business routes can tell admins from members. */

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { respondentLinkKey, verifyRespondentLink } from '@feedback/auth';
 import { DEV_JWT_SECRET } from '@feedback/config';
-import { collect, envelope, eventually, inbox, mailTo, personal, profile, publish, serviceEnv, serviceUrl, token, withDatabase } from './support';
+import { collect, envelope, eventually, inbox, mailTo, personal, profile, publish, publishAndAwaitConsumed, serviceEnv, serviceUrl, token, withDatabase } from './support';
 
 // Black-box: upstream profiles and request events go in through Kafka, built by hand
 // as the upstream systems and the requests service would; emails come out in MailDev.
@@ -243,28 +243,7 @@ describe('notifications: information request emails', () => {
   it('emails a feedback request with the survey link and the business privacy policy', async () => {
     const { reviewer, owner, businessId, businessName } = await world({ reviewerLanguage: 'es-MX', ownerLanguage: 'en' });
     const requestId = unique('fr');
-    await publish(FEEDBACK, [
-      {
-        key: requestId,
-        value: JSON.stringify(
-          envelope(
-            'FeedbackRequested',
-            {
-              requestId,
-              businessId,
-              test: false,
-              conversationId: unique('conversation'),
-              userId: reviewer.userId,
-              requestedBy: owner.userId,
-              survey: { type: 'csat' },
-              requestedAt: new Date().toISOString(),
-              expiresAt: new Date(Date.now() + 7 * 24 * 3_600_000).toISOString(),
-            },
-            { source: 'requests' },
-          ),
-        ),
-      },
-    ]);
+    await publish(FEEDBACK, [{ key: requestId, value: JSON.stringify(feedbackRequested(requestId, businessId, reviewer.userId, owner.userId)) }]);
     const [mail] = await mailTo(reviewer.email);
     expect(mail!.headers['content-language']).toBe('es');
     expect(mail!.subject).toBe(`¿Qué tal fue tu conversación con ${businessName}?`);
@@ -272,7 +251,41 @@ describe('notifications: information request emails', () => {
     const token = /\/respond\/([\w-]+\.[\w-]+\.[\w-]+)/.exec(mail!.text!)![1]!;
     expect(verifyRespondentLink(token, 'feedback-request', linkKey())).toEqual({ ok: true, link: { purpose: 'feedback-request', subjectId: requestId, language: 'es' } });
   });
+
+  // The consumer of feedback requests keeps no processed-event record (the hot topic): the email's
+  // delivery record, keyed by the event, is what makes a redelivery send nothing.
+  it('sends a feedback request email once, however often its event is delivered', async () => {
+    const { reviewer, owner, businessId } = await world({ reviewerLanguage: 'en', ownerLanguage: 'en' });
+    const requestId = unique('fr');
+    const message = { key: requestId, value: JSON.stringify(feedbackRequested(requestId, businessId, reviewer.userId, owner.userId)) };
+    await publish(FEEDBACK, [message, message]);
+    expect(await mailTo(reviewer.email)).toHaveLength(1);
+    // Delivered again after the email went out, as after a crash before the offsets were committed.
+    await publishAndAwaitConsumed('notifications', FEEDBACK, [message]);
+    expect(await inbox(reviewer.email)).toHaveLength(1);
+    const { body } = await deliveryLog({ recipient: reviewer.email });
+    expect(body.items).toHaveLength(1);
+  });
 });
+
+/** A FeedbackRequested as the requests service publishes it. */
+function feedbackRequested(requestId: string, businessId: string, userId: string, requestedBy: string) {
+  return envelope(
+    'FeedbackRequested',
+    {
+      requestId,
+      businessId,
+      test: false,
+      conversationId: unique('conversation'),
+      userId,
+      requestedBy,
+      survey: { type: 'csat' },
+      requestedAt: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 7 * 24 * 3_600_000).toISOString(),
+    },
+    { source: 'requests' },
+  );
+}
 
 describe('notifications: delivery log API', () => {
   it('pages newest first with a cursor', async () => {

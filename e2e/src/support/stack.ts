@@ -49,6 +49,43 @@ export async function publish(topic: string, messages: { key: string; value: str
   }
 }
 
+/**
+ * Publishes messages and waits until consumer group `groupId` has committed past
+ * every one of them: each was handled, found a duplicate or dead-lettered. For
+ * consumers that keep no processed-event record to wait on (their own writes
+ * make them idempotent), and whose effect may be nothing at all (a replay).
+ */
+export async function publishAndAwaitConsumed(groupId: string, topic: string, messages: { key: string; value: string | Buffer }[], timeoutMs = 60_000): Promise<void> {
+  const client = kafka();
+  const producer = client.producer();
+  await producer.connect();
+  let published: { partition: number }[];
+  try {
+    published = await producer.send({ topic, acks: -1, messages });
+  } finally {
+    await producer.disconnect();
+  }
+  const admin = client.admin();
+  await admin.connect();
+  try {
+    // A group commits the next offset it will read. The end of each partition written to, read after the send,
+    // is past every message of ours there (and perhaps some published since, which the group will also reach).
+    const written = new Set(published.map((p) => p.partition));
+    const needed = new Map((await admin.fetchTopicOffsets(topic)).filter((p) => written.has(p.partition)).map((p) => [p.partition, Number(p.high)]));
+    await eventually(
+      `${groupId} to consume the ${messages.length} message(s) published to ${topic}`,
+      async () => {
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+        return [...needed].every(([partition, offset]) => (at.get(partition) ?? -1) >= offset) ? true : undefined;
+      },
+      timeoutMs,
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Reads a topic from the beginning in a throw-away group, collecting what `accept` keeps, until `enough` or timeout. */
 export async function collect(topic: string, accept: (m: KafkaMessage) => boolean, enough: (found: KafkaMessage[]) => boolean, timeoutMs = 60_000): Promise<KafkaMessage[]> {
   const consumer: Consumer = kafka().consumer({ groupId: `e2e-reader-${randomUUID()}` });
