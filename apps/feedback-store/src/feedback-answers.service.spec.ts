@@ -174,6 +174,29 @@ describe('FeedbackAnswersService.storeMany (the consumer batches)', () => {
     expect([...answers.docs.keys()].sort()).toEqual(['r1', 'r3']);
   });
 
+  it('inserts a batch of new answers without reading first: the insert tells which were stored already', async () => {
+    const { service, answers } = setup();
+    const reads = jest.spyOn(answers, 'findByRequestIds');
+    const refusals = await service.storeMany([item('e1'), item('e2', { requestId: 'r2', conversationId: 'c2' })], now);
+    expect(refusals).toEqual([]);
+    expect([...answers.docs.keys()].sort()).toEqual(['r1', 'r2']);
+    expect(reads).not.toHaveBeenCalled();
+  });
+
+  it('decides redelivered answers against the stored ones: a replay is ignored, a different one refused, the first kept', async () => {
+    const { service, answers } = setup();
+    await service.storeMany([item('e1')], now);
+    const first = copy(answers.docs.get('r1')!);
+    const reads = jest.spyOn(answers, 'findByRequestIds');
+    const refusals = await service.storeMany([item('e1'), item('e2', { score: 1 }), item('e3', { requestId: 'r3', conversationId: 'c3' })], now);
+    expect(refusals.map((r) => r.eventId)).toEqual(['e2']);
+    expect(refusals[0]?.error.message).toMatch(/never replaced/);
+    expect(answers.docs.get('r1')).toEqual(first);
+    expect(answers.docs.get('r3')).toMatchObject({ sourceEventId: 'e3' });
+    // Read once, for the request whose insert was refused.
+    expect(reads.mock.calls).toEqual([[['r1']]]);
+  });
+
   it('decides again against the winner when another consumer stored the answer meanwhile', async () => {
     const { service, answers } = setup();
     const winner = { ...submittedAnswerFixture(), score: 2, sourceEventId: 'other', correlationId: 'corr-other', receivedAt: now };

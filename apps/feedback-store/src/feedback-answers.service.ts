@@ -37,17 +37,22 @@ export class FeedbackAnswersService {
   }
 
   /**
-   * `store` for many events at once (the consumer's batches): one read and one
-   * bulk insert for all of them. Events are decided in order, each against the
-   * stored answer or an earlier event of the batch. Returns the events refused
-   * for good; the rest are stored or were already.
+   * `store` for many events at once (the consumer's batches): one bulk insert
+   * for all of them. Events are decided in order, each against the stored
+   * answer or an earlier event of the batch. Returns the events refused for
+   * good; the rest are stored or were already.
+   *
+   * The first round does not read: almost every answer the consumer gets is
+   * new, and the insert itself tells which were stored already (the request id
+   * is the key). Those, a replay or a race lost to another consumer, are decided
+   * again against what is stored, read then.
    */
   async storeMany(events: readonly SubmittedEvent[], now = new Date()): Promise<AnswerRefusal[]> {
     const refusals: AnswerRefusal[] = [];
     let pending = events;
-    // Two rounds at most: inserts that lose a race are decided again against the winners.
-    for (let round = 0; round < 2 && pending.length > 0; round++) {
-      const outcome = await this.storeRound(pending, now);
+    // An optimistic round, then two that read: inserts that lose a race are decided again against the winners.
+    for (let round = 0; round < 3 && pending.length > 0; round++) {
+      const outcome = await this.storeRound(pending, now, { read: round > 0 });
       refusals.push(...outcome.refusals);
       pending = outcome.lostRace;
     }
@@ -55,8 +60,8 @@ export class FeedbackAnswersService {
     return refusals;
   }
 
-  private async storeRound(events: readonly SubmittedEvent[], now: Date): Promise<{ refusals: AnswerRefusal[]; lostRace: SubmittedEvent[] }> {
-    const stored = await this.answers.findByRequestIds([...new Set(events.map((e) => e.event.requestId))]);
+  private async storeRound(events: readonly SubmittedEvent[], now: Date, { read }: { read: boolean }): Promise<{ refusals: AnswerRefusal[]; lostRace: SubmittedEvent[] }> {
+    const stored = read ? await this.answers.findByRequestIds([...new Set(events.map((e) => e.event.requestId))]) : new Map<string, StoredAnswer>();
     // What each request holds so far: the stored answer, or the first answer of this batch.
     const current = new Map<string, SubmittedAnswer & { erased?: Erasure }>();
     for (const [requestId, answer] of stored) {
