@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { topicsToProvision } from '@feedback/contracts';
 import { platformEnvShape } from '@feedback/config';
+import { SERVICE_NODE_FLAGS, SERVICE_PROCESS_ENV } from '../stack/stack.ts';
 
 const root = join(__dirname, '..', '..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
@@ -345,6 +346,12 @@ describe('Dockerfile', () => {
     // nothing after the last USER switches back to root
     const lastUser = runtime.findIndex((i) => i.keyword === 'USER' && i.args === 'node');
     expect(runtime.slice(lastUser + 1).filter((i) => i.keyword === 'USER')).toEqual([]);
+  });
+
+  it('runs a service with the Node flags and environment of the local stack (the bench measures those)', () => {
+    const env = find(runtime, 'ENV').map((i) => i.args).join(' ');
+    expect(env).toContain(`NODE_OPTIONS="${SERVICE_NODE_FLAGS.join(' ')}"`);
+    for (const [name, value] of Object.entries(SERVICE_PROCESS_ENV)) expect(env).toMatch(new RegExp(`\\b${name}=${value}\\b`));
   });
 
   it('health-checks GET /health on the service port and exposes it', () => {
