@@ -87,18 +87,6 @@ export function subscribedTopics(groupId: string): Promise<string[]> {
   });
 }
 
-/** The group's committed offset per partition of `topic` (-1: none committed). */
-export async function committedOffsets(groupId: string, topic: string): Promise<Map<number, number>> {
-  const admin = kafka().admin();
-  await admin.connect();
-  try {
-    const [result] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return new Map((result?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /**
  * Commits the current end of each topic for a group no instance has joined yet,
  * so an instance started in it reads only what is published from now on (not

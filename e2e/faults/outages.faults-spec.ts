@@ -38,7 +38,8 @@ async function storedCount(businessId: string): Promise<number> {
 async function publishPatiently(topic: string, messages: { key: string; value: string }[]): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await publish(topic, messages);
+      await publish(topic, messages);
+      return;
     } catch (error) {
       if (attempt > 60) throw error;
       await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ServiceName } from '../../tools/stack/stack.ts';
-import { envelope, eventually, mailCountsByRecipient, profile, publish, publishBusiness, readAll, startExtraInstance, withDatabase, type ExtraInstance } from '../src/support';
+import { committedOffsets, envelope, eventually, mailCountsByRecipient, profile, publish, publishBusiness, readAll, startExtraInstance, withDatabase, type ExtraInstance } from '../src/support';
 import { answerData, informationRequestedData } from './events';
-import { committedOffsets, counter, groupLag, startGroupAtEnd, subscribedTopics } from './consumer-groups';
+import { counter, groupLag, startGroupAtEnd, subscribedTopics } from './consumer-groups';
 import { pidListeningOn } from './processes';
 
 const ANSWERS = Number(process.env.FAULT_SHUTDOWN_ANSWERS ?? 2400);

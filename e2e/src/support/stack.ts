@@ -38,12 +38,13 @@ export function envelope(type: string, data: Record<string, unknown>, overrides:
   };
 }
 
-/** Publishes raw messages (already-encoded values allowed, to send poison). */
-export async function publish(topic: string, messages: { key: string; value: string | Buffer; headers?: IHeaders }[]): Promise<void> {
+/** Publishes raw messages (already-encoded values allowed, to send poison); returns the partitions written to. */
+export async function publish(topic: string, messages: { key: string; value: string | Buffer; headers?: IHeaders }[]): Promise<number[]> {
   const producer = kafka().producer();
   await producer.connect();
   try {
-    await producer.send({ topic, acks: -1, messages });
+    const written = await producer.send({ topic, acks: -1, messages });
+    return [...new Set(written.map((w) => w.partition))];
   } finally {
     await producer.disconnect();
   }
@@ -56,31 +57,38 @@ export async function publish(topic: string, messages: { key: string; value: str
  * make them idempotent), and whose effect may be nothing at all (a replay).
  */
 export async function publishAndAwaitConsumed(groupId: string, topic: string, messages: { key: string; value: string | Buffer }[], timeoutMs = 60_000): Promise<void> {
-  const client = kafka();
-  const producer = client.producer();
-  await producer.connect();
-  let published: { partition: number }[];
-  try {
-    published = await producer.send({ topic, acks: -1, messages });
-  } finally {
-    await producer.disconnect();
-  }
-  const admin = client.admin();
+  const written = await publish(topic, messages);
+  // A group commits the next offset it will read. The end of each partition, read after the send, is past
+  // every message of ours there (and perhaps some published since, which the group will also reach).
+  const ends = await partitionEnds(topic);
+  await eventually(
+    `${groupId} to consume the ${messages.length} message(s) published to ${topic}`,
+    async () => {
+      const committed = await committedOffsets(groupId, topic);
+      return written.every((partition) => (committed.get(partition) ?? -1) >= ends.get(partition)!) ? true : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** The current end (the next offset to be written) of each partition of `topic`. */
+export async function partitionEnds(topic: string): Promise<Map<number, number>> {
+  const admin = kafka().admin();
   await admin.connect();
   try {
-    // A group commits the next offset it will read. The end of each partition written to, read after the send,
-    // is past every message of ours there (and perhaps some published since, which the group will also reach).
-    const written = new Set(published.map((p) => p.partition));
-    const needed = new Map((await admin.fetchTopicOffsets(topic)).filter((p) => written.has(p.partition)).map((p) => [p.partition, Number(p.high)]));
-    await eventually(
-      `${groupId} to consume the ${messages.length} message(s) published to ${topic}`,
-      async () => {
-        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-        const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-        return [...needed].every(([partition, offset]) => (at.get(partition) ?? -1) >= offset) ? true : undefined;
-      },
-      timeoutMs,
-    );
+    return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The group's committed offset per partition of `topic` (-1: none committed; else the next one it will read). */
+export async function committedOffsets(groupId: string, topic: string): Promise<Map<number, number>> {
+  const admin = kafka().admin();
+  await admin.connect();
+  try {
+    const [result] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return new Map((result?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
   } finally {
     await admin.disconnect();
   }
@@ -120,10 +128,7 @@ export type ReadMessage = KafkaMessage & { partition: number };
  */
 export async function readAll(topic: string, accept: (m: KafkaMessage) => boolean, timeoutMs = 60_000): Promise<ReadMessage[]> {
   const client = kafka();
-  const admin = client.admin();
-  await admin.connect();
-  const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
-  await admin.disconnect();
+  const ends = await partitionEnds(topic);
   const remaining = new Set([...ends].filter(([, high]) => high > 0).map(([partition]) => partition));
   const found: ReadMessage[] = [];
   if (remaining.size === 0) return found;
