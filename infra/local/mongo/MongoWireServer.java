@@ -37,7 +37,6 @@ import java.util.ArrayList;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -190,6 +189,9 @@ public class MongoWireServer {
     }
 
     static final class PlannedMemoryCollection extends MemoryCollection {
+        /** The position of the document being removed, for the secondary indexes (see PrefixIndex.remove). */
+        private Integer removing;
+
         PlannedMemoryCollection(MongoDatabase database, String collectionName, CollectionOptions options, CursorRegistry cursorRegistry) {
             super(database, collectionName, options, cursorRegistry);
         }
@@ -209,6 +211,104 @@ public class MongoWireServer {
         @Override
         protected boolean tracksDataSize() {
             return false;
+        }
+
+        // Runs before the indexes see the document, so they keep the shared strings too.
+        @Override
+        protected Integer addDocumentInternal(Document document) {
+            SharedStrings.share(document);
+            return super.addDocumentInternal(document);
+        }
+
+        // The stored document, changed in place: the keys and values an update brought in.
+        @Override
+        protected void handleUpdate(Integer position, Document oldDocument, Document newDocument) {
+            SharedStrings.share(getDocument(position));
+            super.handleUpdate(position, oldDocument, newDocument);
+        }
+
+        /**
+         * The backend asks every index for the removed document's position and checks that they
+         * agree; the _id index knows it (the backend's own lookup compares the document with every
+         * stored one), so the secondary indexes need not keep a map from _id to position each.
+         */
+        @Override
+        public synchronized void removeDocument(Document document) {
+            removing = null;
+            for (Index<Integer> index : getIndexes()) {
+                if (index instanceof PrefixIndex) continue;
+                removing = index.getPosition(document);
+                if (removing != null) break;
+            }
+            try {
+                super.removeDocument(document);
+            } finally {
+                removing = null;
+            }
+        }
+
+        Integer removingPosition() {
+            return removing;
+        }
+    }
+
+    /**
+     * One String object per distinct short string the collections hold. The wire decoder makes new
+     * strings for every key and value of every document: 100,000 stored answers held a million
+     * copies of a few dozen field names, live objects that each young collection copied (the memory
+     * backend keeps every document on the heap). Field names are shared whatever their length,
+     * values up to SHORT_VALUE characters (statuses, kinds, languages, business ids; not the unique
+     * ids, which would only churn the table). A direct-mapped table: a slot holds the last string
+     * that hashed there, so it stays bounded; a miss only costs a copy kept. Races between the I/O
+     * threads are harmless for the same reason.
+     */
+    static final class SharedStrings {
+        private static final int SHORT_VALUE = 24;
+        private static final String[] SLOTS = new String[1 << 15];
+
+        private SharedStrings() {
+        }
+
+        static String shared(String string) {
+            int slot = string.hashCode() & (SLOTS.length - 1);
+            String known = SLOTS[slot];
+            if (known == string) return known;
+            if (known != null && known.equals(string)) return known;
+            SLOTS[slot] = string;
+            return string;
+        }
+
+        /** Shares the document's keys and short string values, at every depth, in place (the order of keys is kept). */
+        static void share(Document document) {
+            boolean keysShared = true;
+            for (Map.Entry<String, Object> entry : document.entrySet()) {
+                if (shared(entry.getKey()) != entry.getKey()) keysShared = false;
+                Object value = entry.getValue();
+                Object sharedValue = sharedValue(value);
+                if (sharedValue != value) entry.setValue(sharedValue);
+            }
+            if (keysShared) return;
+            // A map's keys cannot be swapped in place: put them again in their order, as the shared ones.
+            String[] keys = document.keySet().toArray(new String[0]);
+            Object[] values = document.values().toArray();
+            document.clear();
+            for (int i = 0; i < keys.length; i++) document.put(shared(keys[i]), values[i]);
+        }
+
+        private static Object sharedValue(Object value) {
+            if (value instanceof String string) return string.length() <= SHORT_VALUE ? shared(string) : string;
+            if (value instanceof Document nested) {
+                share(nested);
+            } else if (value instanceof ArrayList<?> elements) {
+                @SuppressWarnings("unchecked")
+                List<Object> list = (List<Object>) elements;
+                for (int i = 0; i < list.size(); i++) {
+                    Object element = list.get(i);
+                    Object sharedElement = sharedValue(element);
+                    if (sharedElement != element) list.set(i, sharedElement);
+                }
+            }
+            return value;
         }
     }
 
@@ -299,11 +399,14 @@ public class MongoWireServer {
             if (a instanceof Instant x && b instanceof Instant y) return x.compareTo(y);
             return GENERIC_ORDER.compare(a, b);
         };
-        private static final TreeSet<Integer> NONE = new TreeSet<>();
-
-        /** What one document put in the index, to take it out again. */
-        private record Entry(List<Object> firsts, List<Object[]> pairs, boolean multiValuedSecond) {
-        }
+        /**
+         * Each value's positions are a slot: one Integer (the position object the backend passed,
+         * shared by every index of the document) while the value has one document, as ids and
+         * timestamps do, a TreeSet once it has several. A set per value cost ~100 bytes more for
+         * each single position, and the indexes of 100,000 deliveries or answers are live objects
+         * that the store's young collections copy.
+         */
+        private static final List<Integer> NONE = List.of();
 
         private final String firstKey;
         /** Null for a single-key index. */
@@ -311,10 +414,11 @@ public class MongoWireServer {
         /** Index's own value extraction, for dotted paths only (it splits paths with a regex per call). */
         private final Index<Integer> firstExtractor;
         private final Index<Integer> secondExtractor;
-        private final NavigableMap<Object, TreeSet<Integer>> byFirst = new TreeMap<>(ORDER);
-        private final NavigableMap<Object, NavigableMap<Object, TreeSet<Integer>>> bySecondUnderFirst = new TreeMap<>(ORDER);
-        private final Map<Integer, Entry> entries = new HashMap<>();
-        private final Map<Object, Integer> positionById = new HashMap<>();
+        private final NavigableMap<Object, Object> byFirst = new TreeMap<>(ORDER);
+        private final NavigableMap<Object, NavigableMap<Object, Object>> bySecondUnderFirst = new TreeMap<>(ORDER);
+        /** Set once the backend adds the index to its collection: tells the position of a document being removed. */
+        private PlannedMemoryCollection collection;
+        private long count;
         /** Documents indexed under several values of a key (arrays): see inRange. */
         private int multiValuedFirst;
         private int multiValuedSecond;
@@ -344,20 +448,20 @@ public class MongoWireServer {
                 Collection<?> firsts = QueryPlanner.isValue(first) ? List.of(first) : (Collection<?>) ((Document) first).get("$in");
                 if (firsts.size() == 1) {
                     Object value = firsts.iterator().next();
-                    NavigableMap<Object, TreeSet<Integer>> seconds = bySecondUnderFirst.get(value);
+                    NavigableMap<Object, Object> seconds = bySecondUnderFirst.get(value);
                     if (seconds == null) return new Plan(NONE, 0);
-                    return new Plan(lookup(seconds, second, multiValuedSecond > 0), byFirst.getOrDefault(value, NONE).size());
+                    return new Plan(lookup(seconds, second, multiValuedSecond > 0), positions(byFirst.get(value)).size());
                 }
                 TreeSet<Integer> union = new TreeSet<>();
                 for (Object value : firsts) {
-                    NavigableMap<Object, TreeSet<Integer>> seconds = bySecondUnderFirst.get(value);
+                    NavigableMap<Object, Object> seconds = bySecondUnderFirst.get(value);
                     if (seconds != null) lookup(seconds, second, true).forEach(union::add);
                 }
                 return new Plan(union, union.size());
             }
             Iterable<Integer> positions = lookup(byFirst, first, multiValuedFirst > 0);
             // A range's size is not counted (that would read it): assume the worst.
-            return new Plan(positions, positions instanceof Collection<?> known ? known.size() : entries.size());
+            return new Plan(positions, positions instanceof Collection<?> known ? known.size() : count);
         }
 
         private static boolean answerable(Object condition) {
@@ -372,22 +476,30 @@ public class MongoWireServer {
             return true;
         }
 
+        /** A slot's positions, in order. */
+        @SuppressWarnings("unchecked")
+        private static Collection<Integer> positions(Object slot) {
+            if (slot == null) return NONE;
+            if (slot instanceof Integer one) return List.of(one);
+            return (TreeSet<Integer>) slot;
+        }
+
         /** For an answerable condition; `multiValued`: a position may sit under several values (then deduplicated). */
-        private static Iterable<Integer> lookup(NavigableMap<Object, TreeSet<Integer>> map, Object condition, boolean multiValued) {
-            if (QueryPlanner.isValue(condition)) return map.getOrDefault(condition, NONE);
+        private static Iterable<Integer> lookup(NavigableMap<Object, Object> map, Object condition, boolean multiValued) {
+            if (QueryPlanner.isValue(condition)) return positions(map.get(condition));
             if (QueryPlanner.isInList(condition)) {
                 TreeSet<Integer> union = new TreeSet<>();
-                for (Object value : (Collection<?>) ((Document) condition).get("$in")) union.addAll(map.getOrDefault(value, NONE));
+                for (Object value : (Collection<?>) ((Document) condition).get("$in")) union.addAll(positions(map.get(value)));
                 return union;
             }
-            NavigableMap<Object, TreeSet<Integer>> range = inRange(map, (Document) condition, multiValued);
+            NavigableMap<Object, Object> range = inRange(map, (Document) condition, multiValued);
             if (multiValued) {
                 TreeSet<Integer> union = new TreeSet<>();
-                range.values().forEach(union::addAll);
+                for (Object slot : range.values()) union.addAll(positions(slot));
                 return union;
             }
             // One value per document: the range's positions are distinct, read in index order as needed.
-            return () -> range.values().stream().flatMap(TreeSet::stream).iterator();
+            return () -> range.values().stream().flatMap(slot -> positions(slot).stream()).iterator();
         }
 
         /**
@@ -395,8 +507,8 @@ public class MongoWireServer {
          * filtered after). With an array of several values in the index, one
          * bound only: MongoDB lets different elements satisfy each bound.
          */
-        private static NavigableMap<Object, TreeSet<Integer>> inRange(NavigableMap<Object, TreeSet<Integer>> map, Document operators, boolean multiValued) {
-            NavigableMap<Object, TreeSet<Integer>> range = map;
+        private static NavigableMap<Object, Object> inRange(NavigableMap<Object, Object> map, Document operators, boolean multiValued) {
+            NavigableMap<Object, Object> range = map;
             for (Map.Entry<String, Object> operator : operators.entrySet()) {
                 if (multiValued && range != map) break;
                 Object bound = operator.getValue();
@@ -412,66 +524,79 @@ public class MongoWireServer {
 
         /** The key's values in the document: an array's elements, no null or missing value (never looked up, see isValue). */
         private static List<Object> valuesOf(Document document, String key, Index<Integer> extractor) {
-            List<Object> values = new ArrayList<>();
             if (key.indexOf('.') < 0) {
                 Object value = document.get(key);
                 if (value instanceof Collection<?> elements) {
+                    List<Object> values = new ArrayList<>(elements.size());
                     for (Object element : elements) if (element != null) values.add(element);
-                } else if (value != null) {
-                    values.add(value);
+                    return values;
                 }
-            } else {
-                for (KeyValue keyValue : extractor.getKeyValues(document)) if (keyValue.get(0) != null) values.add(keyValue.get(0));
+                return value == null ? List.of() : List.of(value);
             }
+            List<Object> values = new ArrayList<>();
+            for (KeyValue keyValue : extractor.getKeyValues(document)) if (keyValue.get(0) != null) values.add(keyValue.get(0));
             return values;
         }
 
-        private static void put(NavigableMap<Object, TreeSet<Integer>> map, Object value, Integer position) {
-            map.computeIfAbsent(value, v -> new TreeSet<>()).add(position);
+        @SuppressWarnings("unchecked")
+        private static void put(NavigableMap<Object, Object> map, Object value, Integer position) {
+            Object slot = map.get(value);
+            if (slot == null) {
+                map.put(value, position);
+            } else if (slot instanceof Integer one) {
+                if (one.equals(position)) return;
+                TreeSet<Integer> several = new TreeSet<>();
+                several.add(one);
+                several.add(position);
+                map.put(value, several);
+            } else {
+                ((TreeSet<Integer>) slot).add(position);
+            }
         }
 
-        private static void take(NavigableMap<Object, TreeSet<Integer>> map, Object value, Integer position) {
-            TreeSet<Integer> positions = map.get(value);
-            if (positions == null) return;
-            positions.remove(position);
-            if (positions.isEmpty()) map.remove(value);
+        @SuppressWarnings("unchecked")
+        private static void take(NavigableMap<Object, Object> map, Object value, Integer position) {
+            Object slot = map.get(value);
+            if (slot == null) return;
+            if (slot instanceof Integer one) {
+                if (one.equals(position)) map.remove(value);
+                return;
+            }
+            TreeSet<Integer> several = (TreeSet<Integer>) slot;
+            several.remove(position);
+            if (several.size() == 1) map.put(value, several.first());
+            else if (several.isEmpty()) map.remove(value);
         }
 
-        private void index(Document document, Integer position) {
+        /**
+         * Adds (or, with `add` false, takes out) what the document puts in the index. Taking out
+         * works from the document as it was indexed: the backend passes the stored document to
+         * remove, and the document before the update to updateInPlace.
+         */
+        private void apply(Document document, Integer position, boolean add) {
             List<Object> firsts = valuesOf(document, firstKey, firstExtractor);
             List<Object> seconds = secondKey == null ? List.of() : valuesOf(document, secondKey, secondExtractor);
-            List<Object[]> pairs = new ArrayList<>();
             for (Object first : firsts) {
-                put(byFirst, first, position);
+                if (add) put(byFirst, first, position);
+                else take(byFirst, first, position);
+                if (seconds.isEmpty()) continue;
+                NavigableMap<Object, Object> underFirst = add ? bySecondUnderFirst.computeIfAbsent(first, v -> new TreeMap<>(ORDER)) : bySecondUnderFirst.get(first);
+                if (underFirst == null) continue;
                 for (Object second : seconds) {
-                    put(bySecondUnderFirst.computeIfAbsent(first, v -> new TreeMap<>(ORDER)), second, position);
-                    pairs.add(new Object[] {first, second});
+                    if (add) put(underFirst, second, position);
+                    else take(underFirst, second, position);
                 }
+                if (underFirst.isEmpty()) bySecondUnderFirst.remove(first);
             }
-            Entry entry = new Entry(firsts, pairs, seconds.size() > 1);
-            if (firsts.size() > 1) multiValuedFirst++;
-            if (entry.multiValuedSecond()) multiValuedSecond++;
-            entries.put(position, entry);
-            positionById.put(document.get("_id"), position);
-        }
-
-        private void unindex(Integer position) {
-            Entry entry = entries.remove(position);
-            if (entry == null) return;
-            for (Object first : entry.firsts()) take(byFirst, first, position);
-            for (Object[] pair : entry.pairs()) {
-                NavigableMap<Object, TreeSet<Integer>> seconds = bySecondUnderFirst.get(pair[0]);
-                if (seconds == null) continue;
-                take(seconds, pair[1], position);
-                if (seconds.isEmpty()) bySecondUnderFirst.remove(pair[0]);
-            }
-            if (entry.firsts().size() > 1) multiValuedFirst--;
-            if (entry.multiValuedSecond()) multiValuedSecond--;
+            int change = add ? 1 : -1;
+            count += change;
+            if (firsts.size() > 1) multiValuedFirst += change;
+            if (seconds.size() > 1) multiValuedSecond += change;
         }
 
         @Override
         public Integer getPosition(Document document) {
-            return positionById.get(document.get("_id"));
+            return null; // the _id index answers (the backend takes the positions the indexes know)
         }
 
         @Override
@@ -481,13 +606,15 @@ public class MongoWireServer {
 
         @Override
         public void add(Document document, Integer position, MongoCollection<Integer> collection) {
-            index(document, position);
+            if (collection instanceof PlannedMemoryCollection planned) this.collection = planned;
+            apply(document, position, true);
         }
 
         @Override
         public Integer remove(Document document) {
-            Integer position = positionById.remove(document.get("_id"));
-            if (position != null) unindex(position);
+            Integer position = collection == null ? null : collection.removingPosition();
+            if (position == null) throw new IllegalStateException("index " + getName() + " removes only through its collection");
+            apply(document, position, false);
             return position;
         }
 
@@ -503,7 +630,7 @@ public class MongoWireServer {
 
         @Override
         public long getCount() {
-            return positionById.size();
+            return count;
         }
 
         @Override
@@ -524,17 +651,15 @@ public class MongoWireServer {
                 && firstKey.indexOf('.') < 0 && (secondKey == null || secondKey.indexOf('.') < 0)) {
                 return;
             }
-            positionById.remove(oldDocument.get("_id"));
-            unindex(position);
-            index(newDocument, position);
+            apply(oldDocument, position, false);
+            apply(newDocument, position, true);
         }
 
         @Override
         public void drop() {
             byFirst.clear();
             bySecondUnderFirst.clear();
-            entries.clear();
-            positionById.clear();
+            count = 0;
             multiValuedFirst = 0;
             multiValuedSecond = 0;
         }
