@@ -33,10 +33,13 @@ import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 import de.bwaldvogel.mongo.bson.BsonRegularExpression;
 import de.bwaldvogel.mongo.bson.Document;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -278,21 +281,40 @@ public class MongoWireServer {
             return string;
         }
 
-        /** Shares the document's keys and short string values, at every depth, in place (the order of keys is kept). */
-        static void share(Document document) {
-            boolean keysShared = true;
-            for (Map.Entry<String, Object> entry : document.entrySet()) {
-                if (shared(entry.getKey()) != entry.getKey()) keysShared = false;
-                Object value = entry.getValue();
-                Object sharedValue = sharedValue(value);
-                if (sharedValue != value) entry.setValue(sharedValue);
+        /**
+         * The map inside a Document. Its keySet(), values() and entrySet() would each leave a view
+         * object cached on every stored document (three objects more per document and per nested
+         * document for the collector to copy); LinkedHashMap's own forEach and replaceAll make none.
+         */
+        private static final VarHandle FIELDS;
+
+        static {
+            try {
+                FIELDS = MethodHandles.privateLookupIn(Document.class, MethodHandles.lookup()).findVarHandle(Document.class, "documentAsMap", LinkedHashMap.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
             }
-            if (keysShared) return;
+        }
+
+        /** Shares the document's keys and short string values, at every depth, in place (the order of keys is kept). */
+        @SuppressWarnings("unchecked")
+        static void share(Document document) {
+            LinkedHashMap<String, Object> fields = (LinkedHashMap<String, Object>) FIELDS.get(document);
+            boolean[] keysShared = {true};
+            fields.replaceAll((key, value) -> {
+                if (shared(key) != key) keysShared[0] = false;
+                return sharedValue(value);
+            });
+            if (keysShared[0]) return;
             // A map's keys cannot be swapped in place: put them again in their order, as the shared ones.
-            String[] keys = document.keySet().toArray(new String[0]);
-            Object[] values = document.values().toArray();
-            document.clear();
-            for (int i = 0; i < keys.length; i++) document.put(shared(keys[i]), values[i]);
+            Object[] pairs = new Object[fields.size() * 2];
+            int[] next = {0};
+            fields.forEach((key, value) -> {
+                pairs[next[0]++] = key;
+                pairs[next[0]++] = value;
+            });
+            fields.clear();
+            for (int i = 0; i < pairs.length; i += 2) fields.put(shared((String) pairs[i]), pairs[i + 1]);
         }
 
         private static Object sharedValue(Object value) {
