@@ -4,11 +4,11 @@
 // publish it (not when the producer got round to it, so a lagging generator
 // can't hide queueing: no coordinated omission) until the later of
 //   - feedback-store's `receivedAt` on the stored answer, and
-//   - analytics' `appliedAt` on its record of the counted event,
+//   - analytics' `appliedAt` on the record of the batch that counted the event,
 // both stamped by the services with the same clock as the bench's. Both are
 // stamped just before the final write of the handler, so they under-state by
 // that write (a millisecond or two), never by a polling interval. When analytics
-// keeps no per-event record, its side falls back to the counter of the latency
+// keeps no record of the events it counted, its side falls back to the counter of the latency
 // run's businesses polled every 50 ms (k-th event done when the count reaches k).
 import { benchBusinesses, eventIdOf, FEEDBACK_TOPIC, FeedbackEvents } from '../events.ts';
 import { answersStored, drain, feedbackEventsCounted, serviceDb, sleep, type BenchContext } from '../context.ts';
@@ -32,12 +32,11 @@ export async function latencyScenario(ctx: BenchContext): Promise<Figure[]> {
   const total = rate * seconds;
   await drain(ctx, 'before the latency run');
   const analytics = serviceDb(ctx, 'analytics');
-  const appliedEvents = analytics.collection<{ _id: string; appliedAt: Date }>('applied_events');
-  const perEventAnalytics = (await appliedEvents.estimatedDocumentCount()) > 0;
+  const appliedRecords = analytics.collection<{ ids: string[]; appliedAt: Date }>('applied_batches');
+  const recordsPerEvent = (await appliedRecords.estimatedDocumentCount()) > 0;
   // While the clock runs, only O(1) counts are polled (nothing else is running, so a
   // delta is exact): a scan of a growing collection would load the store being measured.
   const storedBefore = await answersStored(ctx);
-  const appliedBefore = await appliedEvents.estimatedDocumentCount();
   const countedBefore = await feedbackEventsCounted(ctx, LATENCY_BUSINESSES);
   const factory = new FeedbackEvents({ scope: `${ctx.runId}-latency`, keyRing: ctx.keyRing, businesses: LATENCY_BUSINESSES, days: 7 });
   // Built before the clock starts: sealing and encoding are the producer's cost, not the platform's.
@@ -49,11 +48,11 @@ export async function latencyScenario(ctx: BenchContext): Promise<Figure[]> {
   // Awaited only after the run: its failure must not be an unhandled rejection meanwhile.
   const poller = (async () => {
     while (polling) {
-      // Per-event records: the count only says when to stop. Without them the counter
-      // of the latency run's few business-days is the measurement: polled finely.
-      const count = perEventAnalytics ? (await appliedEvents.estimatedDocumentCount()) - appliedBefore : (await feedbackEventsCounted(ctx, LATENCY_BUSINESSES)) - countedBefore;
+      // The counter of the latency run's few business-days. With records of the counted events it only
+      // says when to stop; without them it is the measurement: polled finely.
+      const count = (await feedbackEventsCounted(ctx, LATENCY_BUSINESSES)) - countedBefore;
       counts.push({ at: Date.now(), count });
-      await sleep(perEventAnalytics ? 200 : 50);
+      await sleep(recordsPerEvent ? 200 : 50);
     }
   })().then(
     () => undefined,
@@ -106,8 +105,10 @@ export async function latencyScenario(ctx: BenchContext): Promise<Figure[]> {
     storedAt.set(doc._id, doc.receivedAt.getTime());
   }
   const countedAt = new Map<string, number>();
-  if (perEventAnalytics) {
-    for (const doc of await appliedEvents.find({ appliedAt: { $gte: new Date(t0 - 1000) } }, { projection: { appliedAt: 1 } }).toArray()) countedAt.set(doc._id, doc.appliedAt.getTime());
+  if (recordsPerEvent) {
+    for (const doc of await appliedRecords.find({ appliedAt: { $gte: new Date(t0 - 1000) } }, { projection: { ids: 1, appliedAt: 1 } }).toArray()) {
+      for (const id of doc.ids) countedAt.set(id, doc.appliedAt.getTime());
+    }
   } else {
     const byOrder = completionFromCounts(total, counts);
     sent.forEach((s, i) => byOrder[i] !== undefined && countedAt.set(s.eventId, byOrder[i]!));
@@ -133,7 +134,7 @@ export async function latencyScenario(ctx: BenchContext): Promise<Figure[]> {
     const [storedSecond, countedSecond] = [inSecond((s) => storedAt.get(s.requestId)), inSecond((s) => countedAt.get(s.eventId))];
     return { second, storedP50: storedSecond.p50, storedMax: storedSecond.max, countedP50: countedSecond.p50, countedMax: countedSecond.max };
   });
-  ctx.details.latency = { startedAt: new Date(t0).toISOString(), rate, seconds, total, issuedRate: (total * 1000) / issuedMs, achievedRate, publishLag, incomplete, method: perEventAnalytics ? 'per-event timestamps' : 'feedback-store timestamps; analytics counter polled every 50 ms', summary, bySink, timeline };
+  ctx.details.latency = { startedAt: new Date(t0).toISOString(), rate, seconds, total, issuedRate: (total * 1000) / issuedMs, achievedRate, publishLag, incomplete, method: recordsPerEvent ? 'per-event timestamps (feedback-store, and the batch records of analytics)' : 'feedback-store timestamps; analytics counter polled every 50 ms', summary, bySink, timeline };
   ctx.progress.line(`      publish (schedule to broker ack): p50 ${publishLag.p50.toFixed(0)} ms, p99 ${publishLag.p99.toFixed(0)} ms`);
   for (const [sink, sinkSummary] of Object.entries(bySink)) ctx.progress.line(`      ${sink} alone: p50 ${sinkSummary.p50.toFixed(0)} ms, p99 ${sinkSummary.p99.toFixed(0)} ms`);
   ctx.progress.line(`      ${total.toLocaleString('en-US')} events at ${achievedRate.toFixed(0)}/s: p50 ${summary.p50.toFixed(0)} ms, p95 ${summary.p95.toFixed(0)} ms, p99 ${summary.p99.toFixed(0)} ms${incomplete ? `, ${incomplete} never completed` : ''}`);

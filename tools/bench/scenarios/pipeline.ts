@@ -89,7 +89,7 @@ async function lastWriteAt(ctx: BenchContext, since: number, polledAt: number): 
     return doc?.[field] instanceof Date ? doc[field].getTime() : undefined;
   };
   const stored = await latest('feedback-store', 'feedback_answers', 'receivedAt');
-  const counted = await latest('analytics', 'applied_events', 'appliedAt');
+  const counted = await latest('analytics', 'applied_batches', 'appliedAt');
   return stored === undefined || counted === undefined ? polledAt : Math.min(polledAt, Math.max(stored, counted));
 }
 

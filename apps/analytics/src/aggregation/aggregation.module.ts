@@ -2,11 +2,13 @@ import { Global, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AnalyticsEventsConsumer } from './adapters/kafka/analytics-events.consumer';
 import {
+  APPLIED_BATCHES,
   APPLIED_EVENTS,
   BUSINESS_DAYS,
   BUSINESS_NAMES,
   OVERVIEW_MONTHS,
   OVERVIEW_PARTS,
+  appliedBatchSchema,
   appliedEventSchema,
   businessDaySchema,
   businessNameSchema,
@@ -23,6 +25,7 @@ import { OverviewRollupSweeper } from './overview-rollup.sweeper';
   imports: [
     MongooseModule.forFeature([
       { name: BUSINESS_DAYS, schema: businessDaySchema },
+      { name: APPLIED_BATCHES, schema: appliedBatchSchema },
       { name: APPLIED_EVENTS, schema: appliedEventSchema },
       { name: OVERVIEW_MONTHS, schema: overviewMonthSchema },
       { name: OVERVIEW_PARTS, schema: overviewPartSchema },

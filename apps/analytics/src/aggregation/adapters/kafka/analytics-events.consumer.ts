@@ -8,7 +8,7 @@ import { AggregatesRepository } from '../mongo/aggregates.repository';
 /**
  * The events analytics counts (a batch at a time: they are the bulk of the
  * traffic), and the business names its dashboard shows. Counting records each
- * event id in `applied_events` with its effect, hence `ownIdempotency`.
+ * event id in a record of its batch (`applied_batches`) with its effect, hence `ownIdempotency`.
  */
 @Controller()
 export class AnalyticsEventsConsumer {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import type { Model } from 'mongoose';
 import { isDuplicateKeyError, saveLatest, type EventVersion } from '@feedback/persistence';
@@ -13,7 +13,7 @@ import type { MonthPlan, OverviewPart } from '../../../domain/release.policy';
 import { addToDayCounts, type DayIncrement, type StoredDayCounts } from './day-counts';
 import { planDayWrite, type DayGuardState, type DayWritePlan } from './day-guard';
 import { WrittenDays } from './written-days';
-import { APPLIED_EVENTS, BUSINESS_DAYS, BUSINESS_NAMES, OVERVIEW_MONTHS, OVERVIEW_PARTS } from './aggregates.schema';
+import { APPLIED_BATCHES, APPLIED_EVENTS, BUSINESS_DAYS, BUSINESS_NAMES, OVERVIEW_MONTHS, OVERVIEW_PARTS } from './aggregates.schema';
 
 interface BusinessDayDoc {
   _id: string;
@@ -30,10 +30,15 @@ interface BusinessDayDoc {
   /** Bumped by every counting write: the compare-and-set of day-guard.ts. */
   rev?: number;
 }
+/** The record of a counting batch: the ids of the events whose contribution it stored. */
+interface AppliedBatchDoc {
+  _id: string;
+  ids: string[];
+  appliedAt: Date;
+}
+/** A record of one event, as written before the batch records (read only). */
 interface AppliedEventDoc {
   _id: string;
-  cell: string;
-  appliedAt: Date;
 }
 /** A day's sums as the rollup stores them: counters as [key, count] pairs, custom counts as [label, count] pairs. */
 type StoredCountsByDay = Record<string, { counters: [string, number][]; custom: [string, number][] }>;
@@ -232,7 +237,7 @@ interface CellState extends DayGuardState {
   peopleFull: boolean;
   /** Its counts as read with the guard: the write sets them plus the batch's. */
   counts: StoredDayCounts;
-  /** Ids in `pending` known to have their `applied_events` record (inserted by this process): not looked up again. */
+  /** Ids in `pending` known to be recorded as applied (`applied_batches`, by this process): not looked up again. */
   recordedPending?: ReadonlySet<string>;
 }
 
@@ -248,7 +253,7 @@ const REMEMBERED_DAYS = 2000;
  *
  * Counting is idempotent on the event id without keeping every event id next
  * to the counts: each day of a batch gets one compare-and-set write that adds
- * the events neither recorded in `applied_events` nor pending on the day, and
+ * the events neither recorded as applied (`applied_batches`) nor pending on the day, and
  * leaves their ids pending until the next write of the day, which finds them
  * recorded and takes them off (day-guard.ts). A crash at any point is repaired
  * by the redelivery: before the record, `pending` refuses the second increment;
@@ -262,7 +267,8 @@ const REMEMBERED_DAYS = 2000;
 export class AggregatesRepository {
   constructor(
     @InjectModel(BUSINESS_DAYS) private readonly days: Model<BusinessDayDoc>,
-    @InjectModel(APPLIED_EVENTS) private readonly applied: Model<AppliedEventDoc>,
+    @InjectModel(APPLIED_BATCHES) private readonly appliedBatches: Model<AppliedBatchDoc>,
+    @InjectModel(APPLIED_EVENTS) private readonly appliedEvents: Model<AppliedEventDoc>,
     @InjectModel(OVERVIEW_MONTHS) private readonly overview: Model<OverviewMonthDoc>,
     @InjectModel(OVERVIEW_PARTS) private readonly parts: Model<OverviewPartDoc>,
     @InjectModel(BUSINESS_NAMES) private readonly names: Model<BusinessNameDoc>,
@@ -276,9 +282,14 @@ export class AggregatesRepository {
   private get dayCollection() {
     return this.days.collection as unknown as Collection<BusinessDayDoc>;
   }
-  private get appliedCollection() {
-    return this.applied.collection as unknown as Collection<AppliedEventDoc>;
+  private get batchRecords() {
+    return this.appliedBatches.collection as unknown as Collection<AppliedBatchDoc>;
   }
+  private get eventRecords() {
+    return this.appliedEvents.collection as unknown as Collection<AppliedEventDoc>;
+  }
+  /** Whether the database holds records per event from before the batch records: asked once, they are no longer written. */
+  private eventRecordsExist?: Promise<boolean>;
   private get overviewCollection() {
     return this.overview.collection as unknown as Collection<OverviewMonthDoc>;
   }
@@ -290,7 +301,7 @@ export class AggregatesRepository {
   async applyMany(events: readonly EventContribution[]): Promise<Set<string>> {
     const counted = new Set<string>();
     if (events.length === 0) return counted;
-    const records: AppliedEventDoc[] = [];
+    const records: string[] = [];
     const written = new Map<string, CellState>();
     const batches = cellBatches(events);
     try {
@@ -298,7 +309,7 @@ export class AggregatesRepository {
       for (let cells = batches; cells.length > 0; ) cells = await this.applyCells(cells, counted, records, written);
       // Independent of each other once the counts are written: one round trip for the three, not three.
       await Promise.all([
-        records.length > 0 ? this.ignoringDuplicate(this.appliedCollection.insertMany(records, { ordered: false })) : undefined,
+        records.length > 0 ? this.batchRecords.insertOne({ _id: randomUUID(), ids: records, appliedAt: new Date() }) : undefined,
         this.finish(batches),
       ]);
     } catch (error) {
@@ -306,17 +317,17 @@ export class AggregatesRepository {
       throw error;
     }
     // Every record is stored now: the ids a day holds pending that are among them need no lookup next time.
-    const recordedNow = new Set(records.map((r) => r._id));
+    const recordedNow = new Set(records);
     for (const [dayId, state] of written) this.written.remember(dayId, { ...state, recordedPending: new Set([...state.pending].filter((id) => recordedNow.has(id))) });
     return counted;
   }
 
   /**
    * One read-plan-write round over the given days; returns the days whose write
-   * must be tried again, and adds the records of the events written to `records`
-   * (the caller inserts them: until then the days' `pending` guards them).
+   * must be tried again, and adds the ids of the events written to `records`
+   * (the caller records them: until then the days' `pending` guards them).
    */
-  private async applyCells(cells: CellBatch[], counted: Set<string>, records: AppliedEventDoc[], written: Map<string, CellState>): Promise<CellBatch[]> {
+  private async applyCells(cells: CellBatch[], counted: Set<string>, records: string[], written: Map<string, CellState>): Promise<CellBatch[]> {
     const states = await this.cellStates(cells.map((c) => c.id));
     const knownRecorded = [...states.values()].flatMap((s) => [...(s.recordedPending ?? [])]);
     const unknownPending = [...states.values()].flatMap((s) => [...s.pending].filter((id) => !s.recordedPending?.has(id)));
@@ -348,15 +359,25 @@ export class AggregatesRepository {
     }
     const done = plans.filter(({ cell }) => !lost.has(cell.id));
     for (const { plan } of done) for (const event of plan.increment) counted.add(event.eventId);
-    const appliedAt = new Date();
-    for (const { cell, plan } of done) for (const event of plan.record) records.push({ _id: event.eventId, cell: cell.id, appliedAt });
+    for (const { plan } of done) for (const event of plan.record) records.push(event.eventId);
     return cells.filter((c) => lost.has(c.id));
   }
 
-  /** The ids among `ids` that have their `applied_events` record. */
+  /** The ids among `ids` that are recorded as applied (in a batch record, or in a record of their own from before). */
   private async recordedAmong(ids: string[]): Promise<Set<string>> {
-    const docs = await this.appliedCollection.find({ _id: { $in: [...new Set(ids)] } }, { projection: { _id: 1 } }).toArray();
-    return new Set(docs.map((d) => d._id));
+    const asked = [...new Set(ids)];
+    const recorded = new Set<string>();
+    if (asked.length === 0) return recorded;
+    this.eventRecordsExist ??= this.eventRecords.estimatedDocumentCount().then((n) => n > 0);
+    const [batches, events] = await Promise.all([
+      // A replay finds whole batches: only the asked ids among them count.
+      this.batchRecords.find({ ids: { $in: asked } }, { projection: { ids: 1 } }).toArray(),
+      (await this.eventRecordsExist) ? this.eventRecords.find({ _id: { $in: asked } }, { projection: { _id: 1 } }).toArray() : [],
+    ]);
+    const wanted = new Set(asked);
+    for (const batch of batches) for (const id of batch.ids) if (wanted.has(id)) recorded.add(id);
+    for (const event of events) recorded.add(event._id);
+    return recorded;
   }
 
   /** Marks the days that reached the cap of people positions, and the batch's overview months for a rebuild. */

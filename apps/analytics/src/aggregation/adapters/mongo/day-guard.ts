@@ -2,7 +2,7 @@
  * How a business-day counts each event once with a single write per batch.
  *
  * A day document carries `pending`: the ids of events added to its counters
- * that may not have their `applied_events` record yet, and `rev`, bumped by
+ * that may not be recorded as applied yet (`applied_batches`), and `rev`, bumped by
  * every write. A write is made against the `rev` it was planned from (a
  * compare-and-set), so nothing can slip in between the read and the write.
  *
