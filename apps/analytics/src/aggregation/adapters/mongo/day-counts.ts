@@ -25,7 +25,7 @@ export interface DayIncrement {
 
 /** The fields a counting write sets: the stored counts plus the increment (the input is left unchanged). */
 export function addToDayCounts(stored: StoredDayCounts, increment: DayIncrement): Required<Pick<StoredDayCounts, 'c'>> & StoredDayCounts {
-  const c = structuredClone(stored.c ?? {});
+  const c = copyCounters(stored.c ?? {});
   for (const key of increment.counters) addAtPath(c, key.split('.'));
   if (increment.custom.length === 0) return { c };
   const custom = { ...stored.custom };
@@ -35,6 +35,21 @@ export function addToDayCounts(stored: StoredDayCounts, increment: DayIncrement)
     labels[key] = label;
   }
   return { c, custom, labels };
+}
+
+/**
+ * A copy of the nested counters, objects copied and numbers kept: structuredClone, which
+ * serializes and parses the whole tree, was ~3 % of analytics' busy time in a CPU profile of the
+ * pipeline (a copy per business-day written). Anything else is never changed in place (addAtPath
+ * replaces what is not an object), so it is shared.
+ */
+function copyCounters(node: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(node)) {
+    const value = node[key];
+    copy[key] = value !== null && typeof value === 'object' && !Array.isArray(value) ? copyCounters(value as Record<string, unknown>) : value;
+  }
+  return copy;
 }
 
 /** Adds 1 at a nested path, making the objects on the way; a value in the way that is not an object is replaced (as `$inc` would refuse it, the counters never hold one). */
