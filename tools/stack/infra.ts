@@ -460,6 +460,8 @@ export async function startMongo(o: MongoOptions): Promise<ManagedProcess> {
     `-Xms${STORE_INITIAL_HEAP}`,
     `-Xmx${o.maxHeap ?? STORE_INITIAL_HEAP}`,
     '-XX:+UseSerialGC',
+    // STORE_JFR: a file for a Java Flight Recorder profile of the store, written when it stops (to profile a bench run).
+    ...(process.env.STORE_JFR ? [`-XX:StartFlightRecording=filename=${process.env.STORE_JFR},settings=profile,dumponexit=true`] : []),
     '-Xshare:auto',
     '-cp',
     `${jars}/*`,

@@ -35,18 +35,22 @@ import de.bwaldvogel.mongo.bson.Document;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.AbstractCollection;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 
 public class MongoWireServer {
@@ -424,7 +428,7 @@ public class MongoWireServer {
         /**
          * Each value's positions are a slot: one Integer (the position object the backend passed,
          * shared by every index of the document) while the value has one document, as ids and
-         * timestamps do, a TreeSet once it has several. A set per value cost ~100 bytes more for
+         * timestamps do, a PositionSet once it has several. A set per value cost ~100 bytes more for
          * each single position, and the indexes of 100,000 deliveries or answers are live objects
          * that the store's young collections copy.
          */
@@ -474,12 +478,13 @@ public class MongoWireServer {
                     if (seconds == null) return new Plan(NONE, 0);
                     return new Plan(lookup(seconds, second, multiValuedSecond > 0), positions(byFirst.get(value)).size());
                 }
-                TreeSet<Integer> union = new TreeSet<>();
+                PositionSet.Union union = new PositionSet.Union();
                 for (Object value : firsts) {
                     NavigableMap<Object, Object> seconds = bySecondUnderFirst.get(value);
-                    if (seconds != null) lookup(seconds, second, true).forEach(union::add);
+                    if (seconds != null) union.addAll(lookup(seconds, second, true));
                 }
-                return new Plan(union, union.size());
+                PositionSet positions = union.toSet();
+                return new Plan(positions, positions.size());
             }
             Iterable<Integer> positions = lookup(byFirst, first, multiValuedFirst > 0);
             // A range's size is not counted (that would read it): assume the worst.
@@ -499,26 +504,25 @@ public class MongoWireServer {
         }
 
         /** A slot's positions, in order. */
-        @SuppressWarnings("unchecked")
         private static Collection<Integer> positions(Object slot) {
             if (slot == null) return NONE;
             if (slot instanceof Integer one) return List.of(one);
-            return (TreeSet<Integer>) slot;
+            return (PositionSet) slot;
         }
 
         /** For an answerable condition; `multiValued`: a position may sit under several values (then deduplicated). */
         private static Iterable<Integer> lookup(NavigableMap<Object, Object> map, Object condition, boolean multiValued) {
             if (QueryPlanner.isValue(condition)) return positions(map.get(condition));
             if (QueryPlanner.isInList(condition)) {
-                TreeSet<Integer> union = new TreeSet<>();
+                PositionSet.Union union = new PositionSet.Union();
                 for (Object value : (Collection<?>) ((Document) condition).get("$in")) union.addAll(positions(map.get(value)));
-                return union;
+                return union.toSet();
             }
             NavigableMap<Object, Object> range = inRange(map, (Document) condition, multiValued);
             if (multiValued) {
-                TreeSet<Integer> union = new TreeSet<>();
+                PositionSet.Union union = new PositionSet.Union();
                 for (Object slot : range.values()) union.addAll(positions(slot));
-                return union;
+                return union.toSet();
             }
             // One value per document: the range's positions are distinct, read in index order as needed.
             return () -> range.values().stream().flatMap(slot -> positions(slot).stream()).iterator();
@@ -560,23 +564,21 @@ public class MongoWireServer {
             return values;
         }
 
-        @SuppressWarnings("unchecked")
         private static void put(NavigableMap<Object, Object> map, Object value, Integer position) {
             Object slot = map.get(value);
             if (slot == null) {
                 map.put(value, position);
             } else if (slot instanceof Integer one) {
                 if (one.equals(position)) return;
-                TreeSet<Integer> several = new TreeSet<>();
-                several.add(one);
-                several.add(position);
+                PositionSet several = new PositionSet();
+                several.addPosition(one);
+                several.addPosition(position);
                 map.put(value, several);
             } else {
-                ((TreeSet<Integer>) slot).add(position);
+                ((PositionSet) slot).addPosition(position);
             }
         }
 
-        @SuppressWarnings("unchecked")
         private static void take(NavigableMap<Object, Object> map, Object value, Integer position) {
             Object slot = map.get(value);
             if (slot == null) return;
@@ -584,8 +586,8 @@ public class MongoWireServer {
                 if (one.equals(position)) map.remove(value);
                 return;
             }
-            TreeSet<Integer> several = (TreeSet<Integer>) slot;
-            several.remove(position);
+            PositionSet several = (PositionSet) slot;
+            several.removePosition(position);
             if (several.size() == 1) map.put(value, several.first());
             else if (several.isEmpty()) map.remove(value);
         }
@@ -684,6 +686,165 @@ public class MongoWireServer {
             count = 0;
             multiValuedFirst = 0;
             multiValuedSecond = 0;
+        }
+    }
+
+    /**
+     * The positions of the documents under one index value, in order. A TreeSet was most of the
+     * cost of indexing an inserted document (a JFR profile of the store in the pipeline: ~12 % of
+     * its samples in TreeSet.add, an allocated, rebalanced tree node per position), and a union of
+     * them most of planning an $in. Positions are small ints, and new documents take the highest:
+     * a sorted int array that grows at its end serves most sets; a bitmap serves the dense ones
+     * (a status shared by most documents), where inserting into or removing from the middle of
+     * an array would move most of it.
+     */
+    static final class PositionSet extends AbstractCollection<Integer> {
+        /** A set this large, with at least one position in BITMAP_DENSITY below its highest, is a bitmap. */
+        private static final int BITMAP_SIZE = 1024;
+        private static final int BITMAP_DENSITY = 32;
+        /** A bitmap this small becomes an array again. */
+        private static final int ARRAY_SIZE = 256;
+
+        private int[] sorted = new int[4];
+        private BitSet bits;
+        private int size;
+
+        PositionSet() {
+        }
+
+        private PositionSet(int[] sorted, int size) {
+            this.sorted = sorted;
+            this.size = size;
+            if (size >= BITMAP_SIZE && (long) size * BITMAP_DENSITY > sorted[size - 1]) asBitmap();
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        int first() {
+            return bits != null ? bits.nextSetBit(0) : sorted[0];
+        }
+
+        // The Collection methods, for any caller that holds a boxed position.
+        @Override
+        public boolean add(Integer position) {
+            int before = size;
+            addPosition(position);
+            return size != before;
+        }
+
+        @Override
+        public boolean remove(Object position) {
+            int before = size;
+            if (position instanceof Integer p) removePosition(p);
+            return size != before;
+        }
+
+        void addPosition(int position) {
+            if (bits != null) {
+                if (!bits.get(position)) {
+                    bits.set(position);
+                    size++;
+                }
+                return;
+            }
+            int at = size == 0 || position > sorted[size - 1] ? size : Arrays.binarySearch(sorted, 0, size, position);
+            if (at < 0) at = -at - 1;
+            else if (at < size) return; // already there
+            if (size == sorted.length) sorted = Arrays.copyOf(sorted, size * 2);
+            System.arraycopy(sorted, at, sorted, at + 1, size - at);
+            sorted[at] = position;
+            size++;
+            if (size >= BITMAP_SIZE && (long) size * BITMAP_DENSITY > sorted[size - 1]) asBitmap();
+        }
+
+        void removePosition(int position) {
+            if (bits != null) {
+                if (bits.get(position)) {
+                    bits.clear(position);
+                    size--;
+                    if (size < ARRAY_SIZE) asArray();
+                }
+                return;
+            }
+            int at = Arrays.binarySearch(sorted, 0, size, position);
+            if (at < 0) return;
+            System.arraycopy(sorted, at + 1, sorted, at, size - at - 1);
+            size--;
+            if (size > 4 && size < sorted.length / 4) sorted = Arrays.copyOf(sorted, sorted.length / 2);
+        }
+
+        private void asBitmap() {
+            bits = new BitSet(sorted[size - 1] + 1);
+            for (int i = 0; i < size; i++) bits.set(sorted[i]);
+            sorted = null;
+        }
+
+        private void asArray() {
+            sorted = new int[Math.max(4, size * 2)];
+            int i = 0;
+            for (int p = bits.nextSetBit(0); p >= 0; p = bits.nextSetBit(p + 1)) sorted[i++] = p;
+            bits = null;
+        }
+
+        @Override
+        public Iterator<Integer> iterator() {
+            if (bits != null) {
+                BitSet b = bits;
+                return new Iterator<>() {
+                    private int next = b.nextSetBit(0);
+
+                    public boolean hasNext() {
+                        return next >= 0;
+                    }
+
+                    public Integer next() {
+                        if (next < 0) throw new NoSuchElementException();
+                        int current = next;
+                        next = b.nextSetBit(current + 1);
+                        return current;
+                    }
+                };
+            }
+            int[] items = sorted;
+            int count = size;
+            return new Iterator<>() {
+                private int i;
+
+                public boolean hasNext() {
+                    return i < count;
+                }
+
+                public Integer next() {
+                    if (i >= count) throw new NoSuchElementException();
+                    return items[i++];
+                }
+            };
+        }
+
+        /** The positions of several sets or iterables, gathered and sorted once (not one tree insert each). */
+        static final class Union {
+            private int[] gathered = new int[16];
+            private int count;
+
+            void addAll(Iterable<Integer> positions) {
+                if (positions instanceof Collection<?> known && count + known.size() > gathered.length) {
+                    gathered = Arrays.copyOf(gathered, Math.max(gathered.length * 2, count + known.size()));
+                }
+                for (Integer position : positions) {
+                    if (count == gathered.length) gathered = Arrays.copyOf(gathered, count * 2);
+                    gathered[count++] = position;
+                }
+            }
+
+            PositionSet toSet() {
+                Arrays.sort(gathered, 0, count);
+                int distinct = 0;
+                for (int i = 0; i < count; i++) if (distinct == 0 || gathered[i] != gathered[distinct - 1]) gathered[distinct++] = gathered[i];
+                return new PositionSet(distinct == 0 ? new int[4] : gathered, distinct);
+            }
         }
     }
 }
