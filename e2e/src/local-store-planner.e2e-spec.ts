@@ -148,4 +148,12 @@ describe('local store: queries planned on indexes answer as a full scan does', (
     await onBoth((c) => c.findOneAndUpdate({ status: 'waiting', n: { $gte: 0 } }, { $set: { status: 'sent' } }, { sort: { _id: 1 } }).then((d) => d?.['_id']));
     await expectSameAnswers('deleted and re-inserted');
   });
+
+  it('with a value most documents share, then most moved off it (an index keeps such positions as a bitmap, few as an array)', async () => {
+    await onBoth((c) => c.updateMany({}, { $set: { outboxPending: false } }).then((r) => r.matchedCount));
+    await expectSameAnswers('one value for all');
+    await onBoth((c) => c.updateMany({ group: { $lt: 18 } }, { $set: { outboxPending: true } }).then((r) => r.modifiedCount));
+    await onBoth((c) => c.deleteMany({ outboxPending: true, group: { $lt: 9 } }).then((r) => r.deletedCount));
+    await expectSameAnswers('most moved off, half of them deleted');
+  });
 });
