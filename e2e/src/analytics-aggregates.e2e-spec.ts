@@ -316,6 +316,18 @@ describe('analytics aggregates (A1, A3, F15, idempotency)', () => {
     });
   });
 
+  it('counts nothing again for an event recorded the way analytics recorded events before (a record of its own in applied_events)', async () => {
+    const D = id('b-analytics-legacy');
+    const [recordedBefore] = feedbackEvents(D, day, { survey: 'csat' });
+    const [fresh] = feedbackEvents(D, day, { survey: 'csat' });
+    const eventId = (JSON.parse(recordedBefore!.value) as { id: string }).id;
+    await withDatabase('analytics', (db) => db.collection('applied_events').insertOne({ _id: eventId as never, cell: `${day}|${D}`, appliedAt: new Date() }));
+    await publish('feedback.requests.v1', [recordedBefore!, fresh!]);
+    await drainFeedbackTopic();
+    const counted = await withDatabase('analytics', async (db) => (await db.collection('business_days').findOne({ _id: `${day}|${D}` as never }))?.c?.feedback?.requested);
+    expect(counted).toBe(1);
+  });
+
   it('keeps a day\'s set of people positions bounded: a full day takes no more (the figures still count everyone)', async () => {
     // 600 distinct people on one business-day: far more positions than a day keeps (256).
     const C = id('b-analytics-cap');

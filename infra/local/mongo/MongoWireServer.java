@@ -279,8 +279,7 @@ public class MongoWireServer {
         static String shared(String string) {
             int slot = string.hashCode() & (SLOTS.length - 1);
             String known = SLOTS[slot];
-            if (known == string) return known;
-            if (known != null && known.equals(string)) return known;
+            if (string.equals(known)) return known;
             SLOTS[slot] = string;
             return string;
         }

@@ -288,8 +288,6 @@ export class AggregatesRepository {
   private get eventRecords() {
     return this.appliedEvents.collection as unknown as Collection<AppliedEventDoc>;
   }
-  /** Whether the database holds records per event from before the batch records: asked once, they are no longer written. */
-  private eventRecordsExist?: Promise<boolean>;
   private get overviewCollection() {
     return this.overview.collection as unknown as Collection<OverviewMonthDoc>;
   }
@@ -368,11 +366,12 @@ export class AggregatesRepository {
     const asked = [...new Set(ids)];
     const recorded = new Set<string>();
     if (asked.length === 0) return recorded;
-    this.eventRecordsExist ??= this.eventRecords.estimatedDocumentCount().then((n) => n > 0);
     const [batches, events] = await Promise.all([
       // A replay finds whole batches: only the asked ids among them count.
       this.batchRecords.find({ ids: { $in: asked } }, { projection: { ids: 1 } }).toArray(),
-      (await this.eventRecordsExist) ? this.eventRecords.find({ _id: { $in: asked } }, { projection: { _id: 1 } }).toArray() : [],
+      // The records per event written before the batch records (no longer written, an empty collection once
+      // none are left): asked alongside, on their _id, so a database of before counts none of its events again.
+      this.eventRecords.find({ _id: { $in: asked } }, { projection: { _id: 1 } }).toArray(),
     ]);
     const wanted = new Set(asked);
     for (const batch of batches) for (const id of batch.ids) if (wanted.has(id)) recorded.add(id);

@@ -48,8 +48,8 @@ export const appliedBatchSchema = new Schema(
 appliedBatchSchema.index({ ids: 1 });
 
 /**
- * The record per event that came before (`_id` the event id): no longer written, still read while
- * a database holds any (a service that finds the collection empty at start-up does not look).
+ * The record per event that came before (`_id` the event id): no longer written, still read (by
+ * `_id`, beside the batch records) so that a database of before counts none of its events again.
  */
 export const APPLIED_EVENTS = 'applied_events';
 export const appliedEventSchema = new Schema(
