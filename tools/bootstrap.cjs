@@ -40,7 +40,9 @@ if (installNeeded()) {
     process.exit(result.status ?? 1);
   }
 }
-// kafkajs 2.2.4 schedules a harmless negative timeout that Node 24 warns about (kafkajs issue #1751).
+// kafkajs 2.2.4 schedules a negative timeout that Node 24 warns about (kafkajs issue #1751). The
+// platform's clients are made with newKafka (libs/messaging), which stops the 1 ms timer loop behind
+// it; the stack's short-lived probes are not, and the warning says nothing a developer can act on.
 const quiet = ['--disable-warning=TimeoutNegativeWarning'];
 const child = spawn(node24, [...quiet, tsxCli, ...commands[command], ...args], { cwd: root, stdio: 'inherit' });
 // A signal sent to this process alone (a process manager's SIGTERM, `timeout`) is passed on, so the

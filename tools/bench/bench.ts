@@ -24,8 +24,9 @@ import { respondentHttpScenario } from './scenarios/respondent-http.ts';
 
 const repoRoot = join(__dirname, '..', '..');
 
-// kafkajs 2.2.4 schedules a harmless negative timeout that Node 24 warns about
-// (kafkajs issue #1751); tsx runs this file in a child that doesn't inherit
+// kafkajs 2.2.4 schedules a negative timeout that Node 24 warns about (kafkajs
+// issue #1751; the bench's own client is made with newKafka, which stops the timer
+// loop behind it, but the stack's probes are not); tsx runs this file in a child that doesn't inherit
 // bootstrap.cjs's --disable-warning, so that one warning is dropped here.
 process.removeAllListeners('warning');
 process.on('warning', (warning) => {

@@ -2,7 +2,8 @@
 // MailDev, the run's secrets, and the probes that tell when the system has done
 // its work. The probes read the services' own databases directly: the bench is a
 // white-box measurement tool, not a client of the platform.
-import { AssignerProtocol, Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { AssignerProtocol, logLevel, type Admin, type Kafka, type Producer } from 'kafkajs';
+import { newKafka } from '@feedback/messaging';
 import { MongoClient, type Db } from 'mongodb';
 import { signApiToken, type Role } from '@feedback/auth';
 import { KeyRing } from '@feedback/pii';
@@ -31,7 +32,7 @@ export interface BenchContext {
 }
 
 export async function openClients(stack: RunningStack): Promise<Pick<BenchContext, 'kafka' | 'producer' | 'admin' | 'mongo'>> {
-  const kafka = new Kafka({ clientId: 'bench', brokers: [stack.urls.kafkaBrokers], logLevel: logLevel.NOTHING, retry: { retries: 8 } });
+  const kafka = newKafka({ clientId: 'bench', brokers: [stack.urls.kafkaBrokers], logLevel: logLevel.NOTHING, retry: { retries: 8 } });
   const producer = kafka.producer();
   const admin = kafka.admin();
   await Promise.all([producer.connect(), admin.connect()]);

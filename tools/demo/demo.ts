@@ -14,7 +14,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
+import { newKafka } from '@feedback/messaging';
 import { respondentLinkKey, signApiToken, signRespondentLink, type LinkPurpose, type Role } from '@feedback/auth';
 import { DEV_JWT_SECRET } from '@feedback/config';
 import { devProfile, stackUrls, testProfile } from '../stack/stack.ts';
@@ -86,7 +87,7 @@ async function until<T>(what: string, attempt: () => Promise<T | undefined>, tim
 const link = (purpose: LinkPurpose, subjectId: string, language: string) =>
   `${target.requests}/respond/${signRespondentLink({ purpose, subjectId, language }, linkKey, new Date(Date.now() + 24 * 3_600_000))}`;
 
-const kafka = new Kafka({ clientId: `demo-${run}`, brokers: target.kafka, logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+const kafka = newKafka({ clientId: `demo-${run}`, brokers: target.kafka, logLevel: logLevel.NOTHING, retry: { retries: 3 } });
 const producer = kafka.producer();
 const event = (type: string, data: Record<string, unknown>) =>
   JSON.stringify({ id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), source: 'demo-upstream', correlationId: randomUUID(), data });

@@ -1,8 +1,9 @@
 // End-to-end check of tools/stack/infra.ts against the real processes, on
 // non-default ports in a temp dir, so it can run beside a developer's stack:
 //   node_modules/.bin/node tools/stack/infra-smoke.ts       (from the repo root)
-// (kafkajs 2.2.4 makes Node 24 print a harmless TimeoutNegativeWarning once;
-// add --disable-warning=TimeoutNegativeWarning to hide it)
+// (kafkajs 2.2.4 makes Node 24 print a TimeoutNegativeWarning once, the symptom of
+// a 1 ms timer loop that newKafka in libs/messaging stops in the platform's own
+// clients; add --disable-warning=TimeoutNegativeWarning to hide it)
 // Exercises what the services rely on: Kafka consumer groups with committed
 // offsets, Mongo unique indexes (E11000), bulk upserts and $group, h2 data
 // surviving a restart, and mail caught by MailDev and read back over its API.

@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type Consumer, type IHeaders, type KafkaMessage } from 'kafkajs';
+import { logLevel, type Consumer, type IHeaders, type Kafka, type KafkaMessage } from 'kafkajs';
+import { newKafka } from '@feedback/messaging';
 import { MongoClient } from 'mongodb';
 import { randomUUID } from 'node:crypto';
 import { signApiToken, type Role } from '@feedback/auth';
@@ -21,7 +22,7 @@ export function token(role: Role, claims: { sub?: string; businessId?: string } 
 }
 
 export function kafka(): Kafka {
-  return new Kafka({ clientId: `e2e-${randomUUID()}`, brokers: [urls().kafkaBrokers], logLevel: logLevel.NOTHING });
+  return newKafka({ clientId: `e2e-${randomUUID()}`, brokers: [urls().kafkaBrokers], logLevel: logLevel.NOTHING });
 }
 
 /** Builds an event in the DESIGN.md 3.1 envelope, as an upstream system would. */

@@ -3,6 +3,7 @@
  * sending; consuming validates, skips unknown types, is idempotent on the event
  * id and dead-letters what it cannot process, with the original bytes.
  */
+export * from './kafka-client';
 export * from './kafka-settings';
 export * from './event-publisher';
 export * from './failures';

@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
+import { logLevel, type Kafka, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
+import { newKafka } from './kafka-client';
 
 /** SASL credentials; kafkajs' mechanism names. */
 export interface KafkaSasl {
@@ -76,5 +77,5 @@ function saslOptions(sasl: KafkaSasl): SASLOptions {
 
 /** kafkajs logs through the service logger, at warn and above only (its info level is chatty). */
 export function createKafka(settings: KafkaSettings, log: KafkaLog): Kafka {
-  return new Kafka(kafkaClientConfig(settings, log));
+  return newKafka(kafkaClientConfig(settings, log));
 }
