@@ -6,7 +6,7 @@ import type { Contribution } from '../domain/contribution.policy';
 import { sketchPositions } from '../domain/people-sketch';
 import { planOverviewMonth } from '../domain/release.policy';
 import type { AggregatesRepository, OverviewBusinessPart, OverviewMonth, StoredDay } from './adapters/mongo/aggregates.repository';
-import { AggregationService } from './aggregation.service';
+import { AggregationService, laneOf, WRITE_LANES } from './aggregation.service';
 
 function fakeRepository() {
   const applied: { eventId: string; contribution: Contribution }[] = [];
@@ -46,6 +46,77 @@ describe('AggregationService.count', () => {
     await service.count(envelope('FeedbackErased', { requestId: 'r1', businessId: 'b1', erasedBy: 'a1', erasedAt: '2031-03-04T10:00:00Z' }));
     await service.count(envelope('DocumentationRequested', { reportId: 'p1', businessId: 'b1', reviewId: 'v1', reviewerId: 'x', requestedAt: '2031-03-04T10:00:00Z', expiresAt: '2031-03-11T10:00:00Z' }));
     expect(applied).toEqual([]);
+  });
+});
+
+describe('AggregationService.countMany: write lanes', () => {
+  const requested = (businessId: string, day: string) =>
+    envelope('FeedbackRequested', { requestId: randomUUID(), businessId, test: false, conversationId: randomUUID(), userId: randomUUID(), requestedBy: 'a1', survey: { type: 'csat' }, requestedAt: `${day}T10:00:00Z`, expiresAt: '2031-04-30T10:00:00Z' });
+  const days = Array.from({ length: 28 }, (_, i) => `2031-03-${String(i + 1).padStart(2, '0')}`);
+
+  /** applyMany calls that finish when told to (or fail, for a chosen business-day). */
+  function heldRepository(failFor?: string) {
+    const calls: { cells: string[]; finish: () => void }[] = [];
+    const counted = new Set<string>();
+    const repository = {
+      applyMany: (events: { eventId: string; contribution: Contribution }[]) =>
+        new Promise<Set<string>>((resolve, reject) => {
+          const cells = [...new Set(events.map((e) => `${e.contribution.businessId}|${e.contribution.day}`))];
+          calls.push({
+            cells,
+            finish: () => {
+              if (failFor && cells.includes(failFor)) return reject(new Error(`store refused ${failFor}`));
+              const fresh = new Set(events.map((e) => e.eventId).filter((id) => !counted.has(id)));
+              for (const id of fresh) counted.add(id);
+              resolve(fresh);
+            },
+          });
+        }),
+    } as unknown as AggregatesRepository;
+    return { calls, counted, repository };
+  }
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('gives a business-day always the same lane, and uses every lane', () => {
+    const lanes = days.map((day) => laneOf('b1', day, WRITE_LANES));
+    expect(days.map((day) => laneOf('b1', day, WRITE_LANES))).toEqual(lanes);
+    expect(new Set(lanes).size).toBe(WRITE_LANES);
+  });
+
+  it('writes the lanes at once, each with its own business-days only', async () => {
+    const { calls, repository } = heldRepository();
+    const service = new AggregationService(repository, settings);
+    const counting = service.countMany(days.map((day) => requested('b1', day)));
+    await settle();
+    expect(calls).toHaveLength(WRITE_LANES);
+    const laneOfCell = (cell: string) => laneOf(cell.split('|')[0]!, cell.split('|')[1]!, WRITE_LANES);
+    for (const call of calls) expect(new Set(call.cells.map(laneOfCell)).size).toBe(1);
+    expect(calls.flatMap((c) => c.cells).sort()).toEqual(days.map((day) => `b1|${day}`).sort());
+    for (const call of calls) call.finish();
+    await counting;
+  });
+
+  it('fails the batch when one lane fails, only once every lane has finished', async () => {
+    const failing = `b1|${days[0]}`;
+    const { calls, counted, repository } = heldRepository(failing);
+    const service = new AggregationService(repository, settings);
+    const events = days.map((day) => requested('b1', day));
+    let outcome: string | undefined;
+    const counting = service.countMany(events).then(
+      () => (outcome = 'done'),
+      (error: Error) => (outcome = error.message),
+    );
+    await settle();
+    const failingCall = calls.find((c) => c.cells.includes(failing))!;
+    const otherCall = calls.find((c) => c !== failingCall)!;
+    failingCall.finish();
+    await settle();
+    expect(outcome).toBeUndefined(); // the other lane is still writing
+    otherCall.finish();
+    await counting;
+    expect(outcome).toBe(`store refused ${failing}`);
+    // What the other lane counted stays counted; the redelivered batch finds it so.
+    expect(counted.size).toBe(otherCall.cells.length);
   });
 });
 
