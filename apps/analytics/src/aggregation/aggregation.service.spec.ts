@@ -6,7 +6,7 @@ import type { Contribution } from '../domain/contribution.policy';
 import { sketchPositions } from '../domain/people-sketch';
 import { planOverviewMonth } from '../domain/release.policy';
 import type { AggregatesRepository, OverviewBusinessPart, OverviewMonth, StoredDay } from './adapters/mongo/aggregates.repository';
-import { AggregationService, laneOf, WRITE_LANES } from './aggregation.service';
+import { AggregationService, LANE_SPLIT_MIN, laneOf, sharesByLane, WRITE_LANES } from './aggregation.service';
 
 function fakeRepository() {
   const applied: { eventId: string; contribution: Contribution }[] = [];
@@ -53,6 +53,8 @@ describe('AggregationService.countMany: write lanes', () => {
   const requested = (businessId: string, day: string) =>
     envelope('FeedbackRequested', { requestId: randomUUID(), businessId, test: false, conversationId: randomUUID(), userId: randomUUID(), requestedBy: 'a1', survey: { type: 'csat' }, requestedAt: `${day}T10:00:00Z`, expiresAt: '2031-04-30T10:00:00Z' });
   const days = Array.from({ length: 28 }, (_, i) => `2031-03-${String(i + 1).padStart(2, '0')}`);
+  /** A batch large enough to be split: every day, each with enough events. */
+  const largeBatch = () => Array.from({ length: Math.ceil(LANE_SPLIT_MIN / days.length) }, () => days.map((day) => requested('b1', day))).flat();
 
   /** applyMany calls that finish when told to (or fail, for a chosen business-day). */
   function heldRepository(failFor?: string) {
@@ -83,10 +85,15 @@ describe('AggregationService.countMany: write lanes', () => {
     expect(new Set(lanes).size).toBe(WRITE_LANES);
   });
 
-  it('writes the lanes at once, each with its own business-days only', async () => {
+  it('writes a small batch whole, in one lane', () => {
+    const small = days.map((day) => ({ contribution: { businessId: 'b1', day } }));
+    expect(sharesByLane(small, WRITE_LANES).map((share) => share.length)).toEqual([days.length, ...Array(WRITE_LANES - 1).fill(0)]);
+  });
+
+  it('writes the lanes of a large batch at once, each with its own business-days only', async () => {
     const { calls, repository } = heldRepository();
     const service = new AggregationService(repository, settings);
-    const counting = service.countMany(days.map((day) => requested('b1', day)));
+    const counting = service.countMany(largeBatch());
     await settle();
     expect(calls).toHaveLength(WRITE_LANES);
     const laneOfCell = (cell: string) => laneOf(cell.split('|')[0]!, cell.split('|')[1]!, WRITE_LANES);
@@ -100,9 +107,8 @@ describe('AggregationService.countMany: write lanes', () => {
     const failing = `b1|${days[0]}`;
     const { calls, counted, repository } = heldRepository(failing);
     const service = new AggregationService(repository, settings);
-    const events = days.map((day) => requested('b1', day));
     let outcome: string | undefined;
-    const counting = service.countMany(events).then(
+    const counting = service.countMany(largeBatch()).then(
       () => (outcome = 'done'),
       (error: Error) => (outcome = error.message),
     );
@@ -116,7 +122,8 @@ describe('AggregationService.countMany: write lanes', () => {
     await counting;
     expect(outcome).toBe(`store refused ${failing}`);
     // What the other lane counted stays counted; the redelivered batch finds it so.
-    expect(counted.size).toBe(otherCall.cells.length);
+    expect(counted.size).toBeGreaterThan(0);
+    expect(counted.size).toBe(new Set(otherCall.cells).size * Math.ceil(LANE_SPLIT_MIN / days.length));
   });
 });
 
