@@ -32,9 +32,15 @@ describe('kafkajs request queue, as released', () => {
 });
 
 describe('fixKafkajsIdleTimer', () => {
+  let fixed: RequestQueue['scheduleCheckPendingRequests'];
   beforeAll(() => {
     fixKafkajsIdleTimer();
-    fixKafkajsIdleTimer(); // idempotent: a second call must not wrap the wrapper
+    fixed = RequestQueue.prototype.scheduleCheckPendingRequests;
+    fixKafkajsIdleTimer();
+  });
+
+  it('is applied once, however often it is called (a second call does not wrap the wrapper)', () => {
+    expect(RequestQueue.prototype.scheduleCheckPendingRequests).toBe(fixed);
   });
 
   it('arms no timer when nothing waits and the broker has not throttled', () => {
