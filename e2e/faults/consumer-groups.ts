@@ -36,7 +36,9 @@ export function sharedBy(groupId: string, count: number, topic: string, timeoutM
     `${count} members of ${groupId}, each holding a partition of ${topic}`,
     async () => {
       const members = await groupMembers(groupId);
-      return members.length === count && members.every((m) => (m.assignment[topic]?.length ?? 0) > 0) ? members : undefined;
+      if (members.length === count && members.every((m) => (m.assignment[topic]?.length ?? 0) > 0)) return members;
+      // Said in the timeout's message: what the group looked like last.
+      throw new Error(`last seen: ${members.length === 0 ? 'no stable group' : members.map((m) => `${m.memberId} holds ${JSON.stringify(m.assignment[topic] ?? [])}`).join(', ')}`);
     },
     timeoutMs,
   );

@@ -30,6 +30,23 @@ async function health(service: (typeof SERVICES)[number]): Promise<number> {
   }
 }
 
+/** Resolves once every service answers 200; until then throws naming the others and what their /health says (for the timeout's message). */
+async function everyServiceHealthy(): Promise<true> {
+  const sick = await Promise.all(
+    SERVICES.map(async (service) => {
+      try {
+        const response = await fetch(`${serviceUrl(service)}/health`, { signal: AbortSignal.timeout(8000) });
+        return response.status === 200 ? undefined : `${service} ${response.status} ${await response.text()}`;
+      } catch (error) {
+        return `${service} ${String(error)}`;
+      }
+    }),
+  );
+  const report = sick.filter(Boolean).join('; ');
+  if (report) throw new Error(report);
+  return true;
+}
+
 async function storedCount(businessId: string): Promise<number> {
   return withDatabase('feedback-store', (db) => db.collection('feedback_answers').countDocuments({ businessId }));
 }
@@ -122,7 +139,7 @@ describe('outages', () => {
     await waitUntilPortFree(kafka);
     restarted.push(await startKafka({ repoRoot, dataDir: profile().dataDir, port: kafka, controllerPort: kafkaController, log: () => undefined }));
     await publishPatiently('feedback.requests.v1', events.slice(300));
-    await eventually('every service healthy again', async () => ((await Promise.all(SERVICES.map(health))).every((s) => s === 200) ? true : undefined), 180_000);
+    await eventually('every service healthy again', everyServiceHealthy, 180_000);
     expect(await eventually('all 600 answers', async () => ((await storedCount(business.businessId)) >= 600 ? storedCount(business.businessId) : undefined), 240_000)).toBe(600);
   });
 });

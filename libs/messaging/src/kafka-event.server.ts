@@ -20,6 +20,12 @@ export interface KafkaEventServerOptions {
   maxBatchSize?: number;
   /** Partitions processed at once (default 3); each keeps its own order. */
   partitionsConsumedConcurrently?: number;
+  /**
+   * A running consumer out of its group for longer than this is replaced by a
+   * new one (default 60 s): whatever wedged it, the service heals itself
+   * instead of staying deaf (and unhealthy) until someone restarts it.
+   */
+  recreateAfterMs?: number;
 }
 
 const BATCH_SUFFIX = '#batch';
@@ -34,6 +40,7 @@ const BATCH_SUFFIX = '#batch';
 const FETCH_MIN_BYTES = 16_384;
 const FETCH_MAX_WAIT_MS = 100;
 const OWN_IDEMPOTENCY = new OwnIdempotency();
+const RECREATE_AFTER_MS = 60_000;
 
 /**
  * Marks a controller method as the handler of every event on `topic`. It
@@ -96,6 +103,13 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private running = false;
   private closing = false;
   private connected = false;
+  /** Since when the running consumer has been out of its group (undefined: in it, or not running). */
+  private outOfGroupSince?: number;
+  private topics: TopicDefinition[] = [];
+  private watchdog?: NodeJS.Timeout;
+  private recreating?: Promise<void>;
+  /** Bumped by every start-up loop and every replacement: an older loop stops at its next turn. */
+  private generation = 0;
   /** Batches being handled now, one per partition consumed at once. */
   private readonly inFlight = new Set<Promise<void>>();
   private readonly log = new Logger('KafkaEventServer');
@@ -119,25 +133,64 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       return topic;
     });
     callback();
-    if (topics.length > 0) void this.startWithRetry(topics);
+    if (topics.length === 0) return;
+    this.topics = topics;
+    const recreateAfterMs = this.options.recreateAfterMs ?? RECREATE_AFTER_MS;
+    this.watchdog = setInterval(() => this.recreateIfWedged(recreateAfterMs), Math.max(100, recreateAfterMs / 4));
+    this.watchdog.unref();
+    void this.startWithRetry();
+  }
+
+  private recreateIfWedged(recreateAfterMs: number): void {
+    if (this.outOfGroupSince === undefined || this.closing || this.recreating) return;
+    const outFor = Date.now() - this.outOfGroupSince;
+    if (outFor >= recreateAfterMs) void this.recreate(`out of its group for ${(outFor / 1000).toFixed(1)} s`);
+  }
+
+  /**
+   * Replaces the consumer with a new one. kafkajs gives up for good on a
+   * consumer that crashed on an error it deems non-retriable, and a consumer
+   * can wedge outside its group (a joining retry loop that never ends); either
+   * way the service would stay deaf and unhealthy until restarted by hand. The
+   * new consumer resumes from the committed offsets: events handled but not
+   * committed are handed over again, which idempotent handlers absorb.
+   */
+  private recreate(reason: string): Promise<void> {
+    this.recreating ??= (async () => {
+      this.log.warn(`recreating the consumer: ${reason}`);
+      const replaced = this.consumer;
+      // From here on the old consumer is not current: its start-up loop ends, its events are ignored.
+      this.consumer = undefined;
+      this.generation++;
+      await replaced?.disconnect().catch(() => undefined);
+      await Promise.allSettled([...this.inFlight]);
+      if (this.closing) return;
+      this.outOfGroupSince = Date.now();
+      // Not awaited: a new consumer that wedges while joining is itself recreated later.
+      void this.startWithRetry();
+    })().finally(() => (this.recreating = undefined));
+    return this.recreating;
   }
 
   /** The service boots (and reports unhealthy) while the broker is down; consuming starts once it is back. */
-  private async startWithRetry(topics: TopicDefinition[]): Promise<void> {
+  private async startWithRetry(): Promise<void> {
+    const generation = ++this.generation;
     this.running = true;
-    for (let attempt = 0; this.running; attempt++) {
+    this.outOfGroupSince ??= Date.now();
+    for (let attempt = 0; this.running && generation === this.generation; attempt++) {
+      const consumer = this.createConsumer();
       try {
-        await this.start(topics);
+        await this.start(consumer);
         return;
       } catch (error) {
         this.log.warn(`cannot start consuming yet (${(error as Error).message}); retrying`);
-        await this.consumer?.disconnect().catch(() => undefined);
+        await consumer.disconnect().catch(() => undefined);
         await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt, 500, 10_000)));
       }
     }
   }
 
-  private async start(topics: TopicDefinition[]): Promise<void> {
+  private createConsumer(): Consumer {
     const consumer = this.options.kafka.consumer({
       groupId: this.options.groupId,
       allowAutoTopicCreation: false,
@@ -149,15 +202,41 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 500, maxRetryTime: 15_000 },
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, () => (this.connected = true));
-    consumer.on(consumer.events.DISCONNECT, () => (this.connected = false));
-    consumer.on(consumer.events.CRASH, (event) => {
-      this.connected = false;
-      this.log.error(`consumer crashed: ${event.payload.error.message} (restart: ${event.payload.restart})`);
+    // A replaced consumer says nothing about the current one's state.
+    const current = () => this.consumer === consumer;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      if (!current()) return;
+      this.connected = true;
+      this.outOfGroupSince = undefined;
     });
+    consumer.on(consumer.events.DISCONNECT, () => {
+      if (current()) this.leftGroup();
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      if (!current()) {
+        // kafkajs arms its restart right after this event; stopping clears it, so a
+        // replaced consumer cannot come back and rejoin the group.
+        setImmediate(() => void consumer.disconnect().catch(() => undefined));
+        return;
+      }
+      this.leftGroup();
+      this.log.error(`consumer crashed: ${event.payload.error.message} (restart: ${event.payload.restart})`);
+      // kafkajs restarts the consumer itself only after an error it deems retriable.
+      if (!event.payload.restart && !this.closing) void this.recreate(`kafkajs gave up on it after ${event.payload.error.name}`);
+    });
+    return consumer;
+  }
+
+  private async start(consumer: Consumer): Promise<void> {
+    const current = () => this.consumer === consumer;
     await this.options.publisher.connect();
     await consumer.connect();
-    for (const topic of topics) await consumer.subscribe({ topic: topic.name, fromBeginning: true });
+    for (const topic of this.topics) await consumer.subscribe({ topic: topic.name, fromBeginning: true });
+    // Closed, or replaced, while connecting: this consumer must not start fetching.
+    if (!this.running || !current()) {
+      await consumer.disconnect();
+      return;
+    }
     await consumer.run({
       // Partitions are independent (order is kept within each): while one partition's batch
       // waits on the store, another's can be decoded and written. Three: the topics' partitions.
@@ -165,8 +244,17 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       autoCommit: true,
       autoCommitInterval: 1000,
       eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.tracked(this.consumeBatch(payload)),
+      eachBatch: async (payload) => {
+        if (current()) return this.tracked(this.consumeBatch(payload));
+        // A replaced consumer still fetching: stop it (not awaited: it waits for this batch).
+        void consumer.disconnect().catch(() => undefined);
+      },
     });
+  }
+
+  private leftGroup(): void {
+    this.connected = false;
+    if (!this.closing) this.outOfGroupSince ??= Date.now();
   }
 
   private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary, uncommittedOffsets }: EachBatchPayload): Promise<void> {
@@ -230,11 +318,14 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   async close(): Promise<void> {
     this.closing = true;
     this.running = false;
+    clearInterval(this.watchdog);
+    this.outOfGroupSince = undefined;
     // Every batch in hand finishes its current call and commits it while the consumer is still
     // connected. kafkajs's disconnect alone may return while another partition's batch is still
     // running (partitions consumed at once), and the store would be closed under it. Batches
     // handed over from now on see `running` false and do nothing.
     await Promise.allSettled([...this.inFlight]);
+    await this.recreating;
     await this.consumer?.disconnect();
     this.consumer = undefined;
   }
