@@ -40,6 +40,15 @@ export function appendToOutbox(entries: OutboxEntry[]): { $push: { outbox: { $ea
 const LEASE_MS = 15_000;
 /** Most documents published together: one claim, one find, one send per topic, one acknowledgement. */
 const MAX_BATCH = 200;
+/**
+ * How long a flush waits for others before its batch goes (as a Kafka producer's
+ * linger). Every batch costs three store round trips and a send, whatever its
+ * size; without the wait, answers arriving a few milliseconds apart went out in
+ * batches of a few. `POST /respond` in the bench, alternated: 640 and 723 answers/s
+ * without, 708 and 791 with 5 ms, 686 and 740 with 20 ms. An event reaches the
+ * broker at most this much later.
+ */
+const FLUSH_LINGER_MS = 5;
 
 /**
  * Publishes outbox entries: right after a write (fast path) and on a periodic
@@ -85,6 +94,8 @@ export class OutboxRelay implements OnApplicationShutdown {
   private async drain(collection: string): Promise<void> {
     this.draining.add(collection);
     try {
+      // Waits a moment for the flushes of the writes under way to join the first batch.
+      if ((this.queued.get(collection)?.size ?? 0) < MAX_BATCH) await new Promise((resolve) => setTimeout(resolve, FLUSH_LINGER_MS));
       for (let queue = this.queued.get(collection); queue && queue.size > 0; queue = this.queued.get(collection)) {
         const batch = [...queue.entries()].slice(0, MAX_BATCH);
         for (const [key] of batch) queue.delete(key);
