@@ -22,28 +22,25 @@ function answer(businessId: string, i: number) {
   };
 }
 
-async function health(service: (typeof SERVICES)[number]): Promise<number> {
+/** A service's /health status and body; status 0 when it does not answer. */
+async function healthReport(service: (typeof SERVICES)[number]): Promise<{ status: number; body: string }> {
   try {
-    return (await fetch(`${serviceUrl(service)}/health`, { signal: AbortSignal.timeout(8000) })).status;
-  } catch {
-    return 0;
+    const response = await fetch(`${serviceUrl(service)}/health`, { signal: AbortSignal.timeout(8000) });
+    return { status: response.status, body: await response.text() };
+  } catch (error) {
+    return { status: 0, body: String(error) };
   }
+}
+
+async function health(service: (typeof SERVICES)[number]): Promise<number> {
+  return (await healthReport(service)).status;
 }
 
 /** Resolves once every service answers 200; until then throws naming the others and what their /health says (for the timeout's message). */
 async function everyServiceHealthy(): Promise<true> {
-  const sick = await Promise.all(
-    SERVICES.map(async (service) => {
-      try {
-        const response = await fetch(`${serviceUrl(service)}/health`, { signal: AbortSignal.timeout(8000) });
-        return response.status === 200 ? undefined : `${service} ${response.status} ${await response.text()}`;
-      } catch (error) {
-        return `${service} ${String(error)}`;
-      }
-    }),
-  );
-  const report = sick.filter(Boolean).join('; ');
-  if (report) throw new Error(report);
+  const reports = await Promise.all(SERVICES.map(async (service) => ({ service, ...(await healthReport(service)) })));
+  const sick = reports.filter((r) => r.status !== 200).map((r) => `${r.service} ${r.status} ${r.body}`);
+  if (sick.length > 0) throw new Error(sick.join('; '));
   return true;
 }
 

@@ -102,7 +102,6 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private consumer?: Consumer;
   private running = false;
   private closing = false;
-  private connected = false;
   /** Since when the running consumer has been out of its group (undefined: in it, or not running). */
   private outOfGroupSince?: number;
   private topics: TopicDefinition[] = [];
@@ -120,7 +119,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
 
   /** Whether the consumer is connected and in its group (for /health); not while it shuts down. */
   isConnected(): boolean {
-    return !this.closing && (!this.running || this.connected);
+    return !this.closing && (!this.running || this.outOfGroupSince === undefined);
   }
 
   listen(callback: (error?: unknown) => void): void {
@@ -203,17 +202,14 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     });
     this.consumer = consumer;
     // A replaced consumer says nothing about the current one's state.
-    const current = () => this.consumer === consumer;
     consumer.on(consumer.events.GROUP_JOIN, () => {
-      if (!current()) return;
-      this.connected = true;
-      this.outOfGroupSince = undefined;
+      if (this.isCurrent(consumer)) this.outOfGroupSince = undefined;
     });
     consumer.on(consumer.events.DISCONNECT, () => {
-      if (current()) this.leftGroup();
+      if (this.isCurrent(consumer)) this.leftGroup();
     });
     consumer.on(consumer.events.CRASH, (event) => {
-      if (!current()) {
+      if (!this.isCurrent(consumer)) {
         // kafkajs arms its restart right after this event; stopping clears it, so a
         // replaced consumer cannot come back and rejoin the group.
         setImmediate(() => void consumer.disconnect().catch(() => undefined));
@@ -227,13 +223,16 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     return consumer;
   }
 
+  private isCurrent(consumer: Consumer): boolean {
+    return this.consumer === consumer;
+  }
+
   private async start(consumer: Consumer): Promise<void> {
-    const current = () => this.consumer === consumer;
     await this.options.publisher.connect();
     await consumer.connect();
     for (const topic of this.topics) await consumer.subscribe({ topic: topic.name, fromBeginning: true });
     // Closed, or replaced, while connecting: this consumer must not start fetching.
-    if (!this.running || !current()) {
+    if (!this.running || !this.isCurrent(consumer)) {
       await consumer.disconnect();
       return;
     }
@@ -245,7 +244,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       autoCommitInterval: 1000,
       eachBatchAutoResolve: false,
       eachBatch: async (payload) => {
-        if (current()) return this.tracked(this.consumeBatch(payload));
+        if (this.isCurrent(consumer)) return this.tracked(this.consumeBatch(payload));
         // A replaced consumer still fetching: stop it (not awaited: it waits for this batch).
         void consumer.disconnect().catch(() => undefined);
       },
@@ -253,7 +252,6 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   }
 
   private leftGroup(): void {
-    this.connected = false;
     if (!this.closing) this.outOfGroupSince ??= Date.now();
   }
 
