@@ -159,6 +159,17 @@ describe('feedback requests (F1–F15, requests service)', () => {
     expect(html).toContain('<html lang="da">');
     expect(html).toContain('Vil du fortælle andre om din oplevelse?');
     expect(html).toContain('href="https://reviews.example/kaffebaren"');
+
+    // The pages keep a business for a few seconds; a change of its settings shows at once all the same.
+    expect((await put(admin, { sharePrompt: { enabled: false } })).status).toBe(200);
+    const other = await publishUser('da');
+    const next = await requestWhenKnown(withPrompt, await publishConversation(withPrompt.businessId, other.userId), other.userId, { type: 'nps' });
+    const after = await fetch(link(next.body.id as string, 'da'), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'choice=7&comment=' });
+    expect(after.status).toBe(201);
+    const withoutPrompt = await after.text();
+    expect(withoutPrompt).toContain('<html lang="da">');
+    expect(withoutPrompt).not.toContain('Vil du fortælle andre om din oplevelse?');
+    expect(withoutPrompt).not.toContain('reviews.example/kaffebaren');
   });
 
   it('lets the person decline (F5) and marks test requests through to the events (F15)', async () => {

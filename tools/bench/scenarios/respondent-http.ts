@@ -13,6 +13,7 @@ import autocannon from 'autocannon';
 import { signRespondentLink } from '@feedback/auth';
 import { apiToken, drain, publishUnits, sleep, type BenchContext } from '../context.ts';
 import type { Figure } from '../goals.ts';
+import { meterCpu, perOperation } from '../cpu-usage.ts';
 import { ofTotal } from '../progress.ts';
 import { ratePerSecond } from '../stats.ts';
 
@@ -113,6 +114,8 @@ export async function respondentHttpScenario(ctx: BenchContext): Promise<Figure[
 
   const base = ctx.stack.urls.services.requests;
   let used = 0;
+  const pids = Object.fromEntries(ctx.stack.processes.map((p) => [p.name, p.pid]));
+  const respondCpu = meterCpu(pids);
   const respond = summarizeCannon(
     await cannon(
       {
@@ -131,11 +134,17 @@ export async function respondentHttpScenario(ctx: BenchContext): Promise<Figure[
       (done) => ctx.progress.status(`POST /respond/:token ${ofTotal(done, respondTokens)}`),
     ),
   );
+  const cpuMsPerAnswer = perOperation(respondCpu.stop(), respond.ok);
   ctx.progress.line(`      POST /respond/:token: ${respond.rps.toFixed(0)} answers/s, p99 ${respond.p99} ms (${respond.ok} answered, ${respond.failed} failed)`);
+  ctx.progress.line(`      CPU ms per answer: ${describeCpu(cpuMsPerAnswer)}`);
 
+  const healthCpu = meterCpu(pids);
   const health = summarizeCannon(await cannon({ url: `${base}/health`, connections, duration: healthSeconds }, (done) => ctx.progress.status(`GET /health ${done.toLocaleString('en-US')} requests`)));
+  const cpuMsPerHealthCheck = perOperation(healthCpu.stop(), health.ok);
   ctx.progress.line(`      GET /health: ${health.rps.toFixed(0)} req/s, p99 ${health.p99} ms`);
-  ctx.details['respondent-http'] = { connections, respond, health };
+  ctx.progress.line(`      CPU ms per health check: ${describeCpu(cpuMsPerHealthCheck)}`);
+  // Where each answer's time goes across the shared cores (the answer's events are stored and counted meanwhile).
+  ctx.details['respondent-http'] = { connections, respond, health, cpuMsPerAnswer, cpuMsPerHealthCheck };
 
   const failedNote = respond.failed ? `, ${respond.failed} failed: ${JSON.stringify(respond.statusCodes)}` : '';
   return [
@@ -149,4 +158,12 @@ export async function respondentHttpScenario(ctx: BenchContext): Promise<Figure[
       goal: { kind: 'ratio-at-least', min: 0.5 },
     },
   ];
+}
+
+function describeCpu(perProcess: Record<string, number>): string {
+  const total = Object.values(perProcess).reduce((sum, ms) => sum + ms, 0);
+  return `${total.toFixed(2)} in all (${Object.entries(perProcess)
+    .filter(([, ms]) => ms >= 0.005)
+    .map(([name, ms]) => `${name} ${ms.toFixed(2)}`)
+    .join(', ')})`;
 }

@@ -74,7 +74,7 @@ export class RespondForms {
   }
 
   async informationForm(token: string, request: InformationRequest, lang: string, state: InformationFormState): Promise<string> {
-    const [business, settings] = await Promise.all([this.directory.findBusiness(request.businessId), this.directory.findSettings(request.businessId)]);
+    const { business, settings } = await this.directory.findShownBusiness(request.businessId);
     const businessName = business?.name ?? '';
     const customLabel = referenceNumberLabel(settings.referenceNumberLabel, business?.referenceNumberLabel);
     const label = (field: SharedField) => (field === 'referenceNumber' && customLabel ? customLabel : this.pages.t(lang, `info.fields.${field}`));
@@ -104,7 +104,7 @@ export class RespondForms {
   }
 
   async feedbackForm(token: string, request: StoredFeedbackRequest, lang: string, state: FeedbackFormState): Promise<string> {
-    const business = await this.directory.findBusiness(request.businessId);
+    const { business } = await this.directory.findShownBusiness(request.businessId);
     const businessName = business?.name ?? '';
     const survey = request.survey;
     const label = (value: string) => (survey.type === 'csat' ? this.pages.t(lang, `feedback.csat.${value}`) : value);
@@ -135,7 +135,7 @@ export class RespondForms {
   /** The page after answering: thanks, and for feedback the share prompt when the business enabled it (F9). */
   async answeredPage(resolved: Resolved): Promise<string> {
     const { request, language: lang } = resolved;
-    const [business, settings] = await Promise.all([this.directory.findBusiness(request.businessId), this.directory.findSettings(request.businessId)]);
+    const { business, settings } = await this.directory.findShownBusiness(request.businessId);
     const businessName = business?.name ?? '';
     const prefix = resolved.kind === 'information' ? 'info' : 'feedback';
     const prompt = resolved.kind === 'feedback' && settings.sharePrompt?.enabled;
@@ -152,7 +152,7 @@ export class RespondForms {
 
   async declinedPage(resolved: Resolved): Promise<string> {
     const { request, language: lang } = resolved;
-    const business = await this.directory.findBusiness(request.businessId);
+    const { business } = await this.directory.findShownBusiness(request.businessId);
     const prefix = resolved.kind === 'information' ? 'info' : 'feedback';
     return this.pages.render('message', lang, {
       title: this.pages.t(lang, `${prefix}.declinedTitle`),

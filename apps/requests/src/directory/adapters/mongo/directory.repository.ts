@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import { LRUCache } from 'lru-cache';
 import type { Model } from 'mongoose';
 import { saveLatest, type EventVersion } from '@feedback/persistence';
 import type { BusinessSettings, KnownBusiness, KnownReview } from '../../../domain/directory.types';
@@ -22,9 +23,34 @@ interface SettingsDoc extends BusinessSettings {
   updatedBy: string;
 }
 
+/** What a respondent page shows of a business: its profile (name, privacy policy) and settings (share prompt, label). */
+export interface ShownBusiness {
+  business?: KnownBusiness;
+  settings: BusinessSettings;
+}
+
+/**
+ * How long a respondent page may show a business as it was read (ShownBusiness).
+ * Every answer's page shows its business's name and share prompt: reading them
+ * was two of an answer's four store commands, and half of them went through
+ * mongoose. A change made here is shown at once (saving forgets the business);
+ * one made through another instance, within this time.
+ */
+export const SHOWN_BUSINESS_TTL_MS = 5_000;
+
 /** The upstream facts requests decides on: reviews, business profiles and business settings. */
 @Injectable()
 export class DirectoryRepository {
+  /** Businesses as shown to respondents, never to decide anything (permissions and F11 are read afresh). */
+  private readonly shown = new LRUCache<string, ShownBusiness>({
+    max: 10_000,
+    ttl: SHOWN_BUSINESS_TTL_MS,
+    fetchMethod: async (businessId) => {
+      const [business, settings] = await Promise.all([this.findBusiness(businessId), this.findSettings(businessId)]);
+      return business ? { business, settings } : { settings };
+    },
+  });
+
   constructor(
     @InjectModel(REVIEWS) private readonly reviews: Model<ReviewDoc>,
     @InjectModel(BUSINESSES) private readonly businesses: Model<BusinessDoc>,
@@ -53,11 +79,13 @@ export class DirectoryRepository {
     return saveLatest(this.reviews, reviewId, version, fields);
   }
 
-  saveBusiness(business: KnownBusiness, version: EventVersion): Promise<boolean> {
+  async saveBusiness(business: KnownBusiness, version: EventVersion): Promise<boolean> {
     const { businessId, ...fields } = business;
     // A profile without a privacy policy or label removes the old one.
     const unset = { privacyPolicyUrl: fields.privacyPolicyUrl ?? null, referenceNumberLabel: fields.referenceNumberLabel ?? null };
-    return saveLatest(this.businesses, businessId, version, { ...fields, ...unset });
+    const saved = await saveLatest(this.businesses, businessId, version, { ...fields, ...unset });
+    this.shown.delete(businessId);
+    return saved;
   }
 
   async findReview(reviewId: string): Promise<KnownReview | undefined> {
@@ -91,6 +119,12 @@ export class DirectoryRepository {
   async updateSettings(businessId: string, changes: BusinessSettings, updatedBy: string): Promise<BusinessSettings> {
     const set = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
     await this.settings.updateOne({ _id: businessId }, { $set: { ...set, updatedAt: new Date(), updatedBy } }, { upsert: true });
+    this.shown.delete(businessId);
     return this.findSettings(businessId);
+  }
+
+  /** A business as a respondent page shows it: read at most once every SHOWN_BUSINESS_TTL_MS per business. */
+  async findShownBusiness(businessId: string): Promise<ShownBusiness> {
+    return (await this.shown.fetch(businessId)) ?? { settings: {} };
   }
 }
