@@ -1,4 +1,4 @@
-import { parseStatCpuMs, perOperation } from './cpu-usage';
+import { describeCpu, parseStatCpuMs, perOperation } from './cpu-usage';
 
 describe('parseStatCpuMs', () => {
   it('adds user and system time (fields 14 and 15) and turns ticks into ms', () => {
@@ -22,5 +22,11 @@ describe('perOperation', () => {
       ['requests', 1],
       ['store', 0.45],
     ]);
+  });
+});
+
+describe('describeCpu', () => {
+  it('sums every process and lists the ones that spent at least 0.005 ms', () => {
+    expect(describeCpu({ requests: 0.89, mongo: 0.35, reporting: 0.001 })).toBe('1.24 in all (requests 0.89, mongo 0.35)');
   });
 });

@@ -52,3 +52,10 @@ export function perOperation(spent: Record<string, number>, operations: number):
       .map(([name, ms]) => [name, Math.round((ms / Math.max(1, operations)) * 1000) / 1000]),
   );
 }
+
+/** "1.64 in all (requests 0.89, mongo 0.35, ...)": per-operation ms, the tiny shares left out. */
+export function describeCpu(perProcess: Record<string, number>): string {
+  const total = Object.values(perProcess).reduce((sum, ms) => sum + ms, 0);
+  const shares = Object.entries(perProcess).filter(([, ms]) => ms >= 0.005);
+  return `${total.toFixed(2)} in all (${shares.map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(', ')})`;
+}

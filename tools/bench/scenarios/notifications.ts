@@ -13,6 +13,7 @@ import { createTransport } from 'nodemailer';
 import { FEEDBACK_TOPIC, FeedbackEvents, type KafkaMessageOut } from '../events.ts';
 import { drain, mailTotal, publishUnits, serviceDb, sleep, type BenchContext } from '../context.ts';
 import type { Figure } from '../goals.ts';
+import { describeCpu, meterCpu, perOperation } from '../cpu-usage.ts';
 import { ofTotal } from '../progress.ts';
 import { ratePerSecond } from '../stats.ts';
 
@@ -73,11 +74,15 @@ export async function notificationsScenario(ctx: BenchContext): Promise<Figure[]
   // The platform's pipeline.
   await clearMailDev(ctx);
   const timeoutMs = Math.max(5 * 60_000, n * 200);
+  const pids = Object.fromEntries(ctx.stack.processes.map((p) => [p.name, p.pid]));
+  const pipelineCpu = meterCpu({ ...pids, bench: process.pid });
   let started = Date.now();
   await publishUnits(ctx.producer, FEEDBACK_TOPIC, n, (i) => [factory.requested(i)]);
   const pipelineMs = await waitForMail(ctx, n, 'pipeline', started, timeoutMs);
+  const cpuMsPerEmail = perOperation(pipelineCpu.stop(), n);
   const sent = await serviceDb(ctx, 'notifications').collection('deliveries').countDocuments({ businessId, status: 'sent' });
   ctx.progress.line(`      pipeline: ${n} emails in ${(pipelineMs / 1000).toFixed(1)} s (${sent} recorded sent)`);
+  ctx.progress.line(`      CPU ms per email: ${describeCpu(cpuMsPerEmail)}`);
 
   // The baseline: the same number of copies of one rendered email, straight to the pool.
   const list = (await (await fetch(`${ctx.stack.urls.mailWebUrl}/api/email?limit=1`)).json()) as { id: string }[];
@@ -86,6 +91,7 @@ export async function notificationsScenario(ctx: BenchContext): Promise<Figure[]
   await clearMailDev(ctx);
   const smtp = new URL(ctx.stack.urls.smtpUrl);
   const transport = createTransport({ pool: true, host: smtp.hostname, port: Number(smtp.port), secure: false, ignoreTLS: true, maxConnections: 5 }); // the pool size of the service's SmtpMailSender
+  const baselineCpu = meterCpu({ ...pids, bench: process.pid });
   started = Date.now();
   try {
     const sending = Promise.all(
@@ -101,8 +107,10 @@ export async function notificationsScenario(ctx: BenchContext): Promise<Figure[]
       ),
     );
     const [, baselineMs] = await Promise.all([sending, waitForMail(ctx, n, 'nodemailer baseline', started, timeoutMs)]);
+    const baselineCpuMsPerEmail = perOperation(baselineCpu.stop(), n);
     ctx.progress.line(`      baseline: ${n} emails in ${(baselineMs / 1000).toFixed(1)} s`);
-    ctx.details.notifications = { emails: n, pipelineMs, baselineMs, recordedSent: sent };
+    ctx.progress.line(`      CPU ms per email: ${describeCpu(baselineCpuMsPerEmail)} (the bench process sends them)`);
+    ctx.details.notifications = { emails: n, pipelineMs, baselineMs, recordedSent: sent, cpuMsPerEmail, baselineCpuMsPerEmail };
     return [
       {
         scenario: 'notifications',

@@ -13,7 +13,7 @@ import autocannon from 'autocannon';
 import { signRespondentLink } from '@feedback/auth';
 import { apiToken, drain, publishUnits, sleep, type BenchContext } from '../context.ts';
 import type { Figure } from '../goals.ts';
-import { meterCpu, perOperation } from '../cpu-usage.ts';
+import { describeCpu, meterCpu, perOperation } from '../cpu-usage.ts';
 import { ofTotal } from '../progress.ts';
 import { ratePerSecond } from '../stats.ts';
 
@@ -158,12 +158,4 @@ export async function respondentHttpScenario(ctx: BenchContext): Promise<Figure[
       goal: { kind: 'ratio-at-least', min: 0.5 },
     },
   ];
-}
-
-function describeCpu(perProcess: Record<string, number>): string {
-  const total = Object.values(perProcess).reduce((sum, ms) => sum + ms, 0);
-  return `${total.toFixed(2)} in all (${Object.entries(perProcess)
-    .filter(([, ms]) => ms >= 0.005)
-    .map(([name, ms]) => `${name} ${ms.toFixed(2)}`)
-    .join(', ')})`;
 }
