@@ -18,13 +18,19 @@ import { FEEDBACK_TOPIC, FeedbackEvents } from '../events.ts';
 import { answersStored, assertStackRunning, drain, feedbackEventsCounted, publishUnits, serviceDb, sleep, type BenchContext } from '../context.ts';
 import type { Figure } from '../goals.ts';
 import { ofTotal } from '../progress.ts';
+import { describeCpu, meterCpu, perOperation } from '../cpu-usage.ts';
 import { sampleRss } from '../rss-sampler.ts';
 import { ratePerSecond } from '../stats.ts';
 import { ANALYTICS_BUSINESSES, ANALYTICS_DAYS } from './analytics-reads.ts';
 
 const MEMORY_LIMIT_MB = 256;
 
-async function baseline(ctx: BenchContext, answers: number): Promise<{ elapsedMs: number; events: number }> {
+/** Every process of the stack, and the bench itself (it publishes, and in the baseline it consumes and inserts). */
+function stackPids(ctx: BenchContext): Record<string, number> {
+  return { ...Object.fromEntries(ctx.stack.processes.map((p) => [p.name, p.pid])), bench: process.pid };
+}
+
+async function baseline(ctx: BenchContext, answers: number): Promise<{ elapsedMs: number; events: number; cpuMsPerEvent: Record<string, number> }> {
   const topic = `bench.baseline.${ctx.runId}`;
   await createTopics([ctx.stack.urls.kafkaBrokers], [{ name: topic, partitions: 3 }], () => undefined);
   const collection = ctx.mongo.db('bench_baseline').collection(`events_${ctx.runId}`);
@@ -50,14 +56,17 @@ async function baseline(ctx: BenchContext, answers: number): Promise<{ elapsedMs
     });
     await joined;
     const factory = new FeedbackEvents({ scope: `${ctx.runId}-baseline`, keyRing: ctx.keyRing, businesses: ANALYTICS_BUSINESSES, days: ANALYTICS_DAYS });
+    const cpu = meterCpu(stackPids(ctx));
     const started = Date.now();
     let published = 0;
     const publishing = publishUnits(ctx.producer, topic, answers, (i) => factory.answered(i), { batch: 1000, onSent: (n) => (published = n) });
     const ticker = setInterval(() => ctx.progress.status(`baseline: published ${ofTotal(published, answers)} answers · inserted ${ofTotal(inserted, events)} events`), 250);
     await Promise.all([publishing, allInserted]).finally(() => clearInterval(ticker));
     const elapsedMs = Date.now() - started;
+    const cpuMsPerEvent = perOperation(cpu.stop(), events);
     ctx.progress.line(`      baseline: ${events.toLocaleString('en-US')} events in ${(elapsedMs / 1000).toFixed(1)} s`);
-    return { elapsedMs, events };
+    ctx.progress.line(`      CPU ms per event: ${describeCpu(cpuMsPerEvent)} (the bench process consumes and inserts)`);
+    return { elapsedMs, events, cpuMsPerEvent };
   } finally {
     await consumer.disconnect();
     await collection.drop().catch(() => undefined); // free the store's heap for what follows
@@ -71,6 +80,7 @@ interface PipelineRun {
   counted: number;
   complete: boolean;
   peakRssMb: Record<string, number | undefined>;
+  cpuMsPerEvent: Record<string, number>;
 }
 
 /**
@@ -100,6 +110,7 @@ async function pipeline(ctx: BenchContext, answers: number): Promise<PipelineRun
   const pids = Object.fromEntries(ctx.stack.processes.filter((p) => (SERVICES as readonly string[]).includes(p.name)).map((p) => [p.name, p.pid]));
   const factory = new FeedbackEvents({ scope: `${ctx.runId}-pipeline`, keyRing: ctx.keyRing, businesses: ANALYTICS_BUSINESSES, days: ANALYTICS_DAYS });
   const rss = sampleRss(pids);
+  const cpu = meterCpu(stackPids(ctx));
   const started = Date.now();
   // Time enough for a slow system to show how slow it is, bounded so the run ends.
   const deadline = started + Math.max(10 * 60_000, answers * 20);
@@ -128,9 +139,12 @@ async function pipeline(ctx: BenchContext, answers: number): Promise<PipelineRun
     await publishing.catch(() => undefined);
   }
   const peakRssMb = rss.stop();
+  // Up to the poll that saw every event in (at most half a second after the last write).
+  const cpuMsPerEvent = perOperation(cpu.stop(), events);
   const elapsedMs = (complete ? await lastWriteAt(ctx, started, Date.now()) : Date.now()) - started;
   ctx.progress.line(`      pipeline: ${complete ? 'all' : 'NOT all'} ${events.toLocaleString('en-US')} events stored and counted in ${(elapsedMs / 1000).toFixed(1)} s (stored ${stored}, counted ${counted})`);
-  return { elapsedMs, events, stored, counted, complete, peakRssMb };
+  ctx.progress.line(`      CPU ms per event: ${describeCpu(cpuMsPerEvent)}`);
+  return { elapsedMs, events, stored, counted, complete, peakRssMb, cpuMsPerEvent };
 }
 
 export async function pipelineScenario(ctx: BenchContext): Promise<Figure[]> {
