@@ -27,7 +27,8 @@ module.exports = [
             { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra'] },
             { sourceTag: 'type:kit', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra', 'type:kit'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra'] },
+            // The kit too: its outbox relay is tested on the real store and broker below the services (outbox-relay e2e).
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra', 'type:kit'] },
           ],
         },
       ],
