@@ -161,6 +161,11 @@ export async function consumerLag(admin: Admin): Promise<Record<string, number>>
   return lag;
 }
 
+/** The pid of each process of the stack (broker, store, MailDev, services), by name: for the CPU and memory samplers. */
+export function stackPids(ctx: Pick<BenchContext, 'stack'>, names?: readonly string[]): Record<string, number> {
+  return Object.fromEntries(ctx.stack.processes.filter((p) => !names || names.includes(p.name)).map((p) => [p.name, p.pid]));
+}
+
 /** A crashed process (say, out of memory) fails the scenario at once rather than at its timeout. */
 export function assertStackRunning(ctx: Pick<BenchContext, 'stack' | 'paused'>): void {
   const gone = ctx.stack.processes.filter((p) => !p.isRunning() && !ctx.paused.has(p.name));

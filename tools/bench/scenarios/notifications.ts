@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTransport } from 'nodemailer';
 import { FEEDBACK_TOPIC, FeedbackEvents, type KafkaMessageOut } from '../events.ts';
-import { drain, mailTotal, publishUnits, serviceDb, sleep, type BenchContext } from '../context.ts';
+import { drain, mailTotal, publishUnits, serviceDb, sleep, stackPids, type BenchContext } from '../context.ts';
 import type { Figure } from '../goals.ts';
 import { describeCpu, meterCpu, perOperation } from '../cpu-usage.ts';
 import { ofTotal } from '../progress.ts';
@@ -74,8 +74,9 @@ export async function notificationsScenario(ctx: BenchContext): Promise<Figure[]
   // The platform's pipeline.
   await clearMailDev(ctx);
   const timeoutMs = Math.max(5 * 60_000, n * 200);
-  const pids = Object.fromEntries(ctx.stack.processes.map((p) => [p.name, p.pid]));
-  const pipelineCpu = meterCpu({ ...pids, bench: process.pid });
+  // The bench's own process too: in the baseline it is the sender.
+  const pids = { ...stackPids(ctx), bench: process.pid };
+  const pipelineCpu = meterCpu(pids);
   let started = Date.now();
   await publishUnits(ctx.producer, FEEDBACK_TOPIC, n, (i) => [factory.requested(i)]);
   const pipelineMs = await waitForMail(ctx, n, 'pipeline', started, timeoutMs);
@@ -91,7 +92,7 @@ export async function notificationsScenario(ctx: BenchContext): Promise<Figure[]
   await clearMailDev(ctx);
   const smtp = new URL(ctx.stack.urls.smtpUrl);
   const transport = createTransport({ pool: true, host: smtp.hostname, port: Number(smtp.port), secure: false, ignoreTLS: true, maxConnections: 5 }); // the pool size of the service's SmtpMailSender
-  const baselineCpu = meterCpu({ ...pids, bench: process.pid });
+  const baselineCpu = meterCpu(pids);
   started = Date.now();
   try {
     const sending = Promise.all(

@@ -15,7 +15,7 @@
 import { createTopics } from '../../stack/infra.ts';
 import { SERVICES } from '../../stack/stack.ts';
 import { FEEDBACK_TOPIC, FeedbackEvents } from '../events.ts';
-import { answersStored, assertStackRunning, drain, feedbackEventsCounted, publishUnits, serviceDb, sleep, type BenchContext } from '../context.ts';
+import { answersStored, assertStackRunning, drain, stackPids, feedbackEventsCounted, publishUnits, serviceDb, sleep, type BenchContext } from '../context.ts';
 import type { Figure } from '../goals.ts';
 import { ofTotal } from '../progress.ts';
 import { describeCpu, meterCpu, perOperation } from '../cpu-usage.ts';
@@ -26,9 +26,7 @@ import { ANALYTICS_BUSINESSES, ANALYTICS_DAYS } from './analytics-reads.ts';
 const MEMORY_LIMIT_MB = 256;
 
 /** Every process of the stack, and the bench itself (it publishes, and in the baseline it consumes and inserts). */
-function stackPids(ctx: BenchContext): Record<string, number> {
-  return { ...Object.fromEntries(ctx.stack.processes.map((p) => [p.name, p.pid])), bench: process.pid };
-}
+const withBench = (ctx: BenchContext) => ({ ...stackPids(ctx), bench: process.pid });
 
 async function baseline(ctx: BenchContext, answers: number): Promise<{ elapsedMs: number; events: number; cpuMsPerEvent: Record<string, number> }> {
   const topic = `bench.baseline.${ctx.runId}`;
@@ -56,7 +54,7 @@ async function baseline(ctx: BenchContext, answers: number): Promise<{ elapsedMs
     });
     await joined;
     const factory = new FeedbackEvents({ scope: `${ctx.runId}-baseline`, keyRing: ctx.keyRing, businesses: ANALYTICS_BUSINESSES, days: ANALYTICS_DAYS });
-    const cpu = meterCpu(stackPids(ctx));
+    const cpu = meterCpu(withBench(ctx));
     const started = Date.now();
     let published = 0;
     const publishing = publishUnits(ctx.producer, topic, answers, (i) => factory.answered(i), { batch: 1000, onSent: (n) => (published = n) });
@@ -107,10 +105,10 @@ async function pipeline(ctx: BenchContext, answers: number): Promise<PipelineRun
   const events = answers * 2;
   const storedBefore = await answersStored(ctx);
   const countedBefore = await feedbackEventsCounted(ctx);
-  const pids = Object.fromEntries(ctx.stack.processes.filter((p) => (SERVICES as readonly string[]).includes(p.name)).map((p) => [p.name, p.pid]));
+  const pids = stackPids(ctx, SERVICES);
   const factory = new FeedbackEvents({ scope: `${ctx.runId}-pipeline`, keyRing: ctx.keyRing, businesses: ANALYTICS_BUSINESSES, days: ANALYTICS_DAYS });
   const rss = sampleRss(pids);
-  const cpu = meterCpu(stackPids(ctx));
+  const cpu = meterCpu(withBench(ctx));
   const started = Date.now();
   // Time enough for a slow system to show how slow it is, bounded so the run ends.
   const deadline = started + Math.max(10 * 60_000, answers * 20);

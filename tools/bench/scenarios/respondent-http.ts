@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { signRespondentLink } from '@feedback/auth';
-import { apiToken, drain, publishUnits, sleep, type BenchContext } from '../context.ts';
+import { apiToken, drain, publishUnits, sleep, stackPids, type BenchContext } from '../context.ts';
 import type { Figure } from '../goals.ts';
 import { describeCpu, meterCpu, perOperation } from '../cpu-usage.ts';
 import { ofTotal } from '../progress.ts';
@@ -114,7 +114,7 @@ export async function respondentHttpScenario(ctx: BenchContext): Promise<Figure[
 
   const base = ctx.stack.urls.services.requests;
   let used = 0;
-  const pids = Object.fromEntries(ctx.stack.processes.map((p) => [p.name, p.pid]));
+  const pids = stackPids(ctx);
   const respondCpu = meterCpu(pids);
   const respond = summarizeCannon(
     await cannon(
