@@ -2,3 +2,4 @@
 export * from './mongo.module';
 export * from './mongo-errors';
 export * from './latest-wins';
+export * from './native-collection';

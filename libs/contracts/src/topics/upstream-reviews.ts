@@ -19,3 +19,12 @@ export const upstreamReviewsTopic = topic('upstream.reviews.v1', 'reviewId', {
 });
 
 export type ReviewPublished = z.infer<typeof reviewPublishedSchema>;
+
+/** A published review as the services that keep a copy store it: the event's facts, its date as a Date. */
+export interface PublishedReview extends Omit<ReviewPublished, 'publishedAt'> {
+  publishedAt: Date;
+}
+
+export function publishedReview({ reviewId, businessId, reviewerId, rating, source, language, publishedAt }: ReviewPublished): PublishedReview {
+  return { reviewId, businessId, reviewerId, rating, source, language, publishedAt: new Date(publishedAt) };
+}

@@ -1,25 +1,36 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { upstreamUsersTopic, type Envelope, type UserProfileUpdated } from '@feedback/contracts';
-import { OnTopic } from '@feedback/messaging';
+import { OnTopicBatch } from '@feedback/messaging';
 import { ContactRepository } from '../mongo/contact.repository';
 
-/** Keeps the contact directory in step with upstream.users.v1. */
+const { UserProfileUpdated: PROFILE_UPDATED } = upstreamUsersTopic.events;
+
+/**
+ * Keeps the contact directory in step with upstream.users.v1, a batch at a
+ * time: every person's profile changes arrive here, more of them than of any
+ * topic the platform produces. A profile is written only over an older
+ * version, so a redelivered event changes nothing; the batch's processed-event
+ * records (one read and one write per batch) still say which events were handled.
+ */
 @Controller()
 export class UserProfileConsumer {
   constructor(private readonly contacts: ContactRepository) {}
 
-  @OnTopic(upstreamUsersTopic)
-  async onUserEvent(@Payload() event: Envelope): Promise<void> {
-    if (event.type !== upstreamUsersTopic.events.UserProfileUpdated.type) return;
-    const profile = event.data as UserProfileUpdated;
-    await this.contacts.saveIfNewer({
-      userId: profile.userId,
-      email: profile.email,
-      preferredLanguage: profile.preferredLanguage,
-      displayName: profile.displayName,
-      asOf: new Date(event.occurredAt),
-      sourceEventId: event.id,
-    });
+  @OnTopicBatch(upstreamUsersTopic, { types: [PROFILE_UPDATED.type] })
+  async onUserEvents(@Payload() events: Envelope[]): Promise<void> {
+    await this.contacts.saveManyIfNewer(
+      events.map((event) => {
+        const profile = event.data as UserProfileUpdated;
+        return {
+          userId: profile.userId,
+          email: profile.email,
+          preferredLanguage: profile.preferredLanguage,
+          displayName: profile.displayName,
+          asOf: new Date(event.occurredAt),
+          sourceEventId: event.id,
+        };
+      }),
+    );
   }
 }

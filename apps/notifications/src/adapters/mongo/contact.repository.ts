@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { isDuplicateKeyError } from '@feedback/persistence';
+import { saveManyLatest } from '@feedback/persistence';
 import { KeyRing } from '@feedback/pii';
-import { supersedes } from '../../domain/directory.policy';
 import type { Contact } from '../../domain/contact.types';
 import { ContactDocument } from './contact.schema';
 
@@ -15,34 +14,30 @@ export class ContactRepository {
   ) {}
 
   /**
-   * Stores the contact unless a newer version is already there. One conditional
-   * single-document write, so two consumers racing on the same person still end
-   * with the newest version (no transaction needed).
+   * Stores each contact unless a newer version of it is already there (the
+   * upstream profile events of a consumer batch): one conditional upsert per
+   * person in one bulk write, so redelivered, late and racing events all end
+   * with the newest version (no transaction needed). Returns how many were written.
    */
-  async saveIfNewer(contact: Contact): Promise<boolean> {
-    const stored = await this.contacts.findById(contact.userId, { asOf: 1, sourceEventId: 1 }).lean();
-    if (!supersedes(contact, stored ?? undefined)) return false;
-    const context = `contact:${contact.userId}`;
-    const update = {
-      sealedEmail: this.keyRing.seal(contact.email, context),
-      sealedDisplayName: this.keyRing.seal(contact.displayName, context),
-      preferredLanguage: contact.preferredLanguage,
-      asOf: contact.asOf,
-      sourceEventId: contact.sourceEventId,
-      updatedAt: new Date(),
-    };
-    const olderThanIncoming = {
-      _id: contact.userId,
-      $or: [{ asOf: { $lt: contact.asOf } }, { asOf: contact.asOf, sourceEventId: { $lt: contact.sourceEventId } }],
-    };
-    try {
-      const result = await this.contacts.updateOne(olderThanIncoming, { $set: update }, { upsert: true });
-      return result.modifiedCount + result.upsertedCount > 0;
-    } catch (error) {
-      // The upsert lost a race to a newer version inserted meanwhile: that one stays.
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+  async saveManyIfNewer(contacts: readonly Contact[]): Promise<number> {
+    const updatedAt = new Date();
+    const written = await saveManyLatest(
+      this.contacts,
+      contacts.map((contact) => {
+        const context = `contact:${contact.userId}`;
+        return {
+          id: contact.userId,
+          version: { asOf: contact.asOf, sourceEventId: contact.sourceEventId },
+          fields: {
+            sealedEmail: this.keyRing.seal(contact.email, context),
+            sealedDisplayName: this.keyRing.seal(contact.displayName, context),
+            preferredLanguage: contact.preferredLanguage,
+            updatedAt,
+          },
+        };
+      }),
+    );
+    return written.size;
   }
 
   async findByUserId(userId: string): Promise<Contact | undefined> {

@@ -11,12 +11,14 @@ import {
   type InformationProvided,
   type InformationRequested,
   type InformationRequestExpired,
+  publishedReview,
   type ReviewPublished,
 } from '@feedback/contracts';
-import { OnTopic } from '@feedback/messaging';
+import { OnTopic, OnTopicBatch } from '@feedback/messaging';
+import { eventVersion } from '@feedback/persistence';
 import { DirectoryRepository } from '../mongo/directory.repository';
 
-const versionOf = (event: Envelope) => ({ asOf: new Date(event.occurredAt), sourceEventId: event.id });
+const REVIEW_PUBLISHED = upstreamReviewsTopic.events.ReviewPublished.type;
 
 /**
  * What reporting needs to know, learnt from events only (never another
@@ -27,29 +29,17 @@ const versionOf = (event: Envelope) => ({ asOf: new Date(event.occurredAt), sour
 export class DirectoryConsumer {
   constructor(private readonly directory: DirectoryRepository) {}
 
-  @OnTopic(upstreamReviewsTopic)
-  async onReviewEvent(@Payload() event: Envelope): Promise<void> {
-    if (event.type !== upstreamReviewsTopic.events.ReviewPublished.type) return;
-    const review = event.data as ReviewPublished;
-    await this.directory.saveReview(
-      {
-        reviewId: review.reviewId,
-        businessId: review.businessId,
-        reviewerId: review.reviewerId,
-        rating: review.rating,
-        source: review.source,
-        language: review.language,
-        publishedAt: new Date(review.publishedAt),
-      },
-      versionOf(event),
-    );
+  /** A review is written only over an older version, so a redelivered event changes nothing. */
+  @OnTopicBatch(upstreamReviewsTopic, { types: [REVIEW_PUBLISHED] })
+  async onReviewEvents(@Payload() events: Envelope[]): Promise<void> {
+    await this.directory.saveReviews(events.map((event) => ({ value: publishedReview(event.data as ReviewPublished), version: eventVersion(event) })));
   }
 
   @OnTopic(upstreamBusinessesTopic)
   async onBusinessEvent(@Payload() event: Envelope): Promise<void> {
     if (event.type !== upstreamBusinessesTopic.events.BusinessProfileUpdated.type) return;
     const profile = event.data as BusinessProfileUpdated;
-    await this.directory.saveBusiness({ businessId: profile.businessId, name: profile.name, privacyPolicyUrl: profile.privacyPolicyUrl }, versionOf(event));
+    await this.directory.saveBusiness({ businessId: profile.businessId, name: profile.name, privacyPolicyUrl: profile.privacyPolicyUrl }, eventVersion(event));
   }
 
   @OnTopic(infoRequestsTopic)

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { isDuplicateKeyError, saveLatest, type EventVersion } from '@feedback/persistence';
+import { isDuplicateKeyError, saveLatest, saveManyLatest, type EventVersion, type Versioned } from '@feedback/persistence';
 import type { InformationOutcome, KnownInformationRequest, KnownReview } from '../../../domain/directory.types';
 import { NEGATIVE_RATING_MAX } from '../../../domain/fairness.policy';
 import { BUSINESSES, INFORMATION_REQUESTS, REVIEWS } from './directory.schema';
@@ -72,9 +72,12 @@ export class DirectoryRepository {
     @InjectModel(INFORMATION_REQUESTS) private readonly informationRequests: Model<InformationRequestDoc>,
   ) {}
 
-  saveReview(review: KnownReview, version: EventVersion): Promise<boolean> {
-    const { reviewId, ...fields } = review;
-    return saveLatest(this.reviews, reviewId, version, fields);
+  /** The reviews of a consumer batch, each at its newest version (saveManyLatest). */
+  async saveReviews(reviews: readonly Versioned<KnownReview>[]): Promise<void> {
+    await saveManyLatest(
+      this.reviews,
+      reviews.map(({ value: { reviewId, ...fields }, version }) => ({ id: reviewId, version, fields })),
+    );
   }
 
   async findReview(reviewId: string): Promise<KnownReview | undefined> {

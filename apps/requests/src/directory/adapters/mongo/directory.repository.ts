@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { LRUCache } from 'lru-cache';
 import type { Model } from 'mongoose';
-import { saveLatest, type EventVersion } from '@feedback/persistence';
+import { nativeCollection, saveLatest, saveManyLatest, type EventVersion, type Versioned } from '@feedback/persistence';
 import type { BusinessSettings, KnownBusiness, KnownReview } from '../../../domain/directory.types';
 import { BUSINESSES, BUSINESS_SETTINGS, CONVERSATIONS, REVIEWS } from './directory.schema';
 import type { KnownConversation } from '../../../domain/feedback-request.types';
@@ -58,14 +58,21 @@ export class DirectoryRepository {
     @InjectModel(CONVERSATIONS) private readonly conversations: Model<ConversationDoc>,
   ) {}
 
-  saveConversation(conversation: KnownConversation, version: EventVersion): Promise<boolean> {
-    const { conversationId, ...fields } = conversation;
-    return saveLatest(this.conversations, conversationId, version, fields);
+  /** The interactions of a consumer batch, each conversation at its newest version (saveManyLatest). */
+  async saveConversations(conversations: readonly Versioned<KnownConversation>[]): Promise<void> {
+    await saveManyLatest(
+      this.conversations,
+      conversations.map(({ value: { conversationId, ...fields }, version }) => ({ id: conversationId, version, fields })),
+    );
   }
 
-  /** A deleted conversation is remembered as deleted; feedback already given is not touched (F10). */
-  async markConversationDeleted(conversationId: string, deletedAt: Date): Promise<void> {
-    await this.conversations.updateOne({ _id: conversationId }, { $set: { deletedAt } });
+  /** Deleted conversations are remembered as deleted; feedback already given is not touched (F10). */
+  async markConversationsDeleted(deletions: readonly { conversationId: string; deletedAt: Date }[]): Promise<void> {
+    if (deletions.length === 0) return;
+    await nativeCollection<ConversationDoc>(this.conversations).bulkWrite(
+      deletions.map(({ conversationId, deletedAt }) => ({ updateOne: { filter: { _id: conversationId }, update: { $set: { deletedAt } } } })),
+      { ordered: false },
+    );
   }
 
   async findConversation(conversationId: string): Promise<KnownConversation | undefined> {
@@ -74,9 +81,12 @@ export class DirectoryRepository {
     return { conversationId, businessId: doc.businessId, userId: doc.userId, representativeIds: doc.representativeIds ?? [], lastInteractionAt: doc.lastInteractionAt };
   }
 
-  saveReview(review: KnownReview, version: EventVersion): Promise<boolean> {
-    const { reviewId, ...fields } = review;
-    return saveLatest(this.reviews, reviewId, version, fields);
+  /** The reviews of a consumer batch, each at its newest version (saveManyLatest). */
+  async saveReviews(reviews: readonly Versioned<KnownReview>[]): Promise<void> {
+    await saveManyLatest(
+      this.reviews,
+      reviews.map(({ value: { reviewId, ...fields }, version }) => ({ id: reviewId, version, fields })),
+    );
   }
 
   async saveBusiness(business: KnownBusiness, version: EventVersion): Promise<boolean> {
