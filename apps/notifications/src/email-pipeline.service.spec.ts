@@ -204,6 +204,21 @@ describe('EmailPipeline', () => {
     expect(sender.sent).toHaveLength(1);
   });
 
+  it('tells the store which claims have a record (one found parked) and which are new (inserted whole)', async () => {
+    const { pipeline, deliveries, people } = setup(60_000);
+    const claims = jest.spyOn(deliveries, 'claimMany');
+    await pipeline.handle(infoRequestsTopic, requested());
+    const parkedEvent = envelope('InformationRequested', { ...ref, requestId: 'ir-2', reviewerId: 'late-2', expiresAt: inThreeDays() });
+    await pipeline.handle(infoRequestsTopic, parkedEvent);
+    people.add('late-2');
+    await pipeline.retryWaiting(new Date(Date.now() + 10_000));
+    const flags = claims.mock.calls.flatMap(([batch]) => batch.map((claim) => [claim.draft.userId, claim.recorded]));
+    expect(flags).toEqual([
+      ['reviewer-1', false],
+      ['late-2', true],
+    ]);
+  });
+
   it('gives a waiting email up as failed (recipient unknown) once the wait is over', async () => {
     const { pipeline, deliveries, sender } = setup(5_000);
     await pipeline.handle(infoRequestsTopic, envelope('InformationRequested', { ...ref, reviewerId: 'nobody', expiresAt: inThreeDays() }));

@@ -49,7 +49,7 @@ type EmailPlan =
   | { kind: 'published-before'; notificationId: string; outboxPending: boolean }
   | { kind: 'park'; email: ParkedEmail }
   | { kind: 'conclude'; draft: DeliveryDraft; result: DeliveryResult }
-  | { kind: 'send'; draft: DeliveryDraft; email: OutgoingEmail; attemptsBefore: number };
+  | { kind: 'send'; draft: DeliveryDraft; email: OutgoingEmail; attemptsBefore: number; recorded: boolean };
 
 interface ResolvedRecipient {
   email: string;
@@ -118,7 +118,7 @@ export class EmailPipeline {
 
     const toClaim = plans.flatMap((p) => (p.kind === 'send' && !this.sentNotRecorded.has(p.draft.notificationId) ? [p] : []));
     // The claim counts the first attempt; each retry is counted before it is made.
-    const claimed = await this.deliveries.claimMany(toClaim.map((p) => ({ draft: p.draft, attempts: p.attemptsBefore + 1 })), now).catch((error: unknown) => {
+    const claimed = await this.deliveries.claimMany(toClaim.map((p) => ({ draft: p.draft, attempts: p.attemptsBefore + 1, recorded: p.recorded })), now).catch((error: unknown) => {
       failures.push(error);
       return new Set<string>();
     });
@@ -204,7 +204,7 @@ export class EmailPipeline {
       link: intent.link && this.linkFor(intent.link, language),
     });
     const email = { ...rendered, to: recipient!.email, notificationId: intent.notificationId, kind: intent.kind };
-    return { kind: 'send', draft, email, attemptsBefore: state?.attempts ?? 0 };
+    return { kind: 'send', draft, email, attemptsBefore: state?.attempts ?? 0, recorded: state !== undefined };
   }
 
   /** Sends a claimed email with bounded retries (or takes the result of a send whose outcome was not stored yet). */
