@@ -272,6 +272,48 @@ describe('reviewer documentation (R3, R7)', () => {
       expect(view.body).toMatchObject({ evidence: { documentation: { status: 'submitted', description: 'Nous avons dîné le 12 mai, table 4.', file: { contentType: 'application/pdf' } } } });
     });
 
+    it('removes a stored file no report records once its grace is over, and keeps the ones reports record', async () => {
+      // The multipart submission above recorded its file, which is marked so.
+      type Db = Parameters<Parameters<typeof withDatabase>[1]>[0];
+      const files = (db: Db) => db.collection<{ _id: string; uploadDate: Date; metadata: Record<string, unknown> }>('documentation_files.files');
+      const chunks = (db: Db) => db.collection<{ files_id: string }>('documentation_files.chunks');
+      const recordedId = await withDatabase('reporting', async (db) => (await files(db).findOne({ 'metadata.reportId': reportId }))!._id);
+      expect(await withDatabase('reporting', (db) => files(db).findOne({ _id: recordedId }))).not.toHaveProperty('metadata.unrecorded');
+
+      // As a crash between storing a file and recording it would leave them: an hour old, unmarked.
+      const hourAgo = new Date(Date.now() - 3_600_000);
+      const orphanOfRecordedReport = `orphan-${randomUUID()}`;
+      const orphanOfUnknownReport = `orphan-${randomUUID()}`;
+      const fresh = `fresh-${randomUUID()}`;
+      await withDatabase('reporting', async (db) => {
+        const plant = async (id: string, forReport: string, uploadDate: Date) => {
+          await files(db).insertOne({ _id: id, length: 3, chunkSize: 261_120, uploadDate, filename: `documentation-${forReport}`, metadata: { reportId: forReport, unrecorded: true } } as never);
+          await chunks(db).insertOne({ files_id: id, n: 0, data: Buffer.from('abc') } as never);
+        };
+        await plant(orphanOfRecordedReport, reportId, hourAgo);
+        await plant(orphanOfUnknownReport, `report-${randomUUID()}`, hourAgo);
+        await plant(fresh, `report-${randomUUID()}`, new Date());
+        // The recorded file's mark lost (a crash right after the record): the sweep finds its report naming it.
+        await files(db).updateOne({ _id: recordedId }, { $set: { 'metadata.unrecorded': true, uploadDate: hourAgo } });
+      });
+
+      await eventually('the orphan files removed', () =>
+        withDatabase('reporting', async (db) => ((await files(db).countDocuments({ _id: { $in: [orphanOfRecordedReport, orphanOfUnknownReport] } })) === 0 ? true : undefined)),
+      );
+      await eventually('the recorded file marked again', () =>
+        withDatabase('reporting', async (db) => ((await files(db).findOne({ _id: recordedId }))?.metadata['unrecorded'] === undefined ? true : undefined)),
+      );
+      const left = await withDatabase('reporting', async (db) => ({
+        files: (await files(db).find({ _id: { $in: [orphanOfRecordedReport, orphanOfUnknownReport, fresh, recordedId] } }).toArray()).map((f) => f._id).sort(),
+        orphanChunks: await chunks(db).countDocuments({ files_id: { $in: [orphanOfRecordedReport, orphanOfUnknownReport] } }),
+      }));
+      expect(left).toEqual({ files: [fresh, recordedId].sort(), orphanChunks: 0 });
+      // The recorded file still opens for the integrity team.
+      const view = await call('GET', `${serviceUrl('reporting')}/v1/integrity/reports/${reportId}`, token('integrity'));
+      const fileUrl = (view.body as { evidence: { documentation: { file: { url: string } } } }).evidence.documentation.file.url;
+      expect((await fetch(`${serviceUrl('reporting')}${fileUrl}`, { headers: { authorization: `Bearer ${token('integrity')}` } })).status).toBe(200);
+    });
+
     it('accepts JSON without a file', async () => {
       const reviewer = await publishUser('es');
       const reviewId = await publishReview(business.businessId, reviewer.userId, { rating: 1 });

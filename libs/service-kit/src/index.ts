@@ -4,3 +4,4 @@ export * from './bootstrap';
 export * from './processed-events.repository';
 export * from './outbox';
 export { HealthRegistry, type HealthContributor } from './platform.controllers';
+export * from './periodic-sweep';

@@ -1,4 +1,5 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { PeriodicSweep } from '@feedback/service-kit';
 import { AnalyticsSettings } from '../analytics-settings';
 import { AggregatesRepository } from './adapters/mongo/aggregates.repository';
 import { AggregationService } from './aggregation.service';
@@ -12,36 +13,26 @@ import { AggregationService } from './aggregation.service';
  * result is the same.
  */
 @Injectable()
-export class OverviewRollupSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly log = new Logger('OverviewRollup');
-  private timer?: NodeJS.Timeout;
-  private running = false;
-
+export class OverviewRollupSweeper extends PeriodicSweep {
   constructor(
     private readonly aggregation: AggregationService,
     private readonly repository: AggregatesRepository,
     private readonly settings: AnalyticsSettings,
-  ) {}
+  ) {
+    super('OverviewRollup', 'overview rollup');
+  }
 
-  onApplicationBootstrap(): void {
+  override onApplicationBootstrap(): void {
     this.repository.markBuiltForOtherK(this.settings.minGroupSize).catch((error: Error) => this.log.warn(`cannot check the rollups' k yet: ${error.message}`));
     this.repository.giveEveryDayAPeopleSet().catch((error: Error) => this.log.warn(`cannot give every day a set of positions yet: ${error.message}`));
-    this.timer = setInterval(() => void this.sweep(), this.settings.rollupIntervalMs);
+    super.onApplicationBootstrap();
   }
 
-  async sweep(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      for (const { month, version } of await this.repository.findDirtyMonths()) await this.aggregation.rebuildOverviewMonth(month, version);
-    } catch (error) {
-      this.log.warn(`overview rollup failed, the next run retries: ${(error as Error).message}`);
-    } finally {
-      this.running = false;
-    }
+  protected intervalMs(): number {
+    return this.settings.rollupIntervalMs;
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  protected async run(): Promise<void> {
+    for (const { month, version } of await this.repository.findDirtyMonths()) await this.aggregation.rebuildOverviewMonth(month, version);
   }
 }

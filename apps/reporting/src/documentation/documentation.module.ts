@@ -10,6 +10,7 @@ import { IntegrityDocumentationController } from './adapters/http/integrity-docu
 import { DocumentationFileRepository } from './adapters/mongo/documentation-file.repository';
 import { DocumentationPages } from './adapters/views/documentation-pages.renderer';
 import { DocumentationForms } from './documentation-forms';
+import { DocumentationFilesSweeper } from './documentation-files.sweeper';
 import { DocumentationService } from './documentation.service';
 
 /** The reviewer's documentation step (R3): the localized form, the upload, and the integrity team's access to it (R7). */
@@ -25,6 +26,6 @@ import { DocumentationService } from './documentation.service';
     }),
   ],
   controllers: [DocumentationController, AssetsController, IntegrityDocumentationController],
-  providers: [DocumentationPages, DocumentationForms, DocumentationService, DocumentationFileRepository, DocumentationLinkGuard, DocumentationPageFilter],
+  providers: [DocumentationPages, DocumentationForms, DocumentationService, DocumentationFileRepository, DocumentationFilesSweeper, DocumentationLinkGuard, DocumentationPageFilter],
 })
 export class DocumentationModule {}

@@ -73,15 +73,29 @@ export class DocumentationService {
       { correlationId: report.correlationId, occurredAt: now },
     );
     const sealed = this.keyRing.seal(description.value, documentationContext(reportId));
-    const recorded = await this.reports.submitDocumentation(reportId, { submittedAt: now, description: sealed, ...(stored ? { file: stored } : {}) }, [outboxEntry(reportsTopic, submitted)]);
+    let recorded: boolean;
+    try {
+      recorded = await this.reports.submitDocumentation(reportId, { submittedAt: now, description: sealed, ...(stored ? { file: stored } : {}) }, [outboxEntry(reportsTopic, submitted)]);
+    } catch (error) {
+      // Not recorded (the store failed): the reviewer will send it again, with the file again.
+      if (stored) await this.dropFile(stored.fileId);
+      throw error;
+    }
     if (!recorded) {
       // Lost a race (a second submission, the deadline, or a decision): drop the file, say why.
-      if (stored) await this.files.remove(stored.fileId).catch((error: Error) => this.log.warn(`could not remove orphan file ${stored.fileId}: ${error.message}`));
+      if (stored) await this.dropFile(stored.fileId);
       await this.submittable(reportId);
       throw new DomainError(409, 'already_submitted', 'documentation for this report has already been sent');
     }
+    // Left unmarked (a crash, the store gone), the orphan sweep finds the report naming it and marks it.
+    if (stored) await this.files.markRecorded(stored.fileId).catch((error: Error) => this.log.warn(`could not mark file ${stored.fileId} recorded, the sweep will: ${error.message}`));
     void this.relay.flush(REPORTS, reportId);
     return { report, submittedAt: now, hasFile: !!stored };
+  }
+
+  /** Best effort: a file left behind is removed by the orphan sweep (DocumentationFilesSweeper). */
+  private async dropFile(fileId: string): Promise<void> {
+    await this.files.remove(fileId).catch((error: Error) => this.log.warn(`could not remove orphan file ${fileId}, the sweep will: ${error.message}`));
   }
 
   /** The reviewer's file, for the integrity team only (R7). */

@@ -1,4 +1,4 @@
-import { checkFile, decideSubmission, detectFileType, documentationStatus, formatBytes, validateDescription } from './documentation.policy';
+import { checkFile, decideSubmission, detectFileType, documentationStatus, formatBytes, UNRECORDED_FILE_GRACE_MS, unrecordedFileFate, validateDescription } from './documentation.policy';
 import type { DocumentationRecord } from './report.types';
 
 const now = new Date('2026-11-21T10:00:00.000Z');
@@ -68,5 +68,22 @@ describe('checkFile', () => {
     expect(formatBytes(5 * 1024 * 1024)).toBe('5 MB');
     expect(formatBytes(1536 * 1024)).toBe('1.5 MB');
     expect(formatBytes(200 * 1024)).toBe('200 KB');
+  });
+});
+
+describe('unrecordedFileFate: a file stored for a report that never recorded it', () => {
+  const uploadedAt = new Date('2026-12-06T10:00:00Z');
+  const file = { fileId: 'f-1', reportId: 'r-1', uploadedAt };
+  const after = (ms: number) => new Date(uploadedAt.getTime() + ms);
+
+  it('is kept, and marked, when its report names it (the mark was lost), however old', () => {
+    expect(unrecordedFileFate(file, 'f-1', after(0))).toBe('recorded');
+    expect(unrecordedFileFate(file, 'f-1', after(30 * 86_400_000))).toBe('recorded');
+  });
+
+  it('waits out the grace, then is removed when its report names no file or another one', () => {
+    expect(unrecordedFileFate(file, undefined, after(UNRECORDED_FILE_GRACE_MS - 1))).toBe('wait');
+    expect(unrecordedFileFate(file, undefined, after(UNRECORDED_FILE_GRACE_MS))).toBe('remove');
+    expect(unrecordedFileFate(file, 'f-2', after(UNRECORDED_FILE_GRACE_MS + 1))).toBe('remove');
   });
 });

@@ -64,3 +64,28 @@ export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
   return `${Math.round(bytes / 1024)} KB`;
 }
+
+/**
+ * How long a stored file may wait for its report to record it. A file is
+ * stored before the report records it (the record must never name a file that
+ * is not there); the two are milliseconds apart, so a file older than this that
+ * its report does not name was left by a crash or a failed write in between.
+ */
+export const UNRECORDED_FILE_GRACE_MS = 10 * 60_000;
+
+/** A stored documentation file its report has not been seen to record. */
+export interface UnrecordedFile {
+  fileId: string;
+  reportId: string;
+  uploadedAt: Date;
+}
+
+/**
+ * What becomes of such a file: `recorded` when its report names it (the mark
+ * was lost), `remove` once the grace is over and it does not (the reviewer's
+ * evidence must not outlive the attempt that failed), `wait` before that.
+ */
+export function unrecordedFileFate(file: UnrecordedFile, recordedFileId: string | undefined, now: Date, graceMs = UNRECORDED_FILE_GRACE_MS): 'recorded' | 'remove' | 'wait' {
+  if (recordedFileId === file.fileId) return 'recorded';
+  return now.getTime() - file.uploadedAt.getTime() >= graceMs ? 'remove' : 'wait';
+}

@@ -1,4 +1,5 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { PeriodicSweep } from '@feedback/service-kit';
 import { ReportRepository } from '../reports/adapters/mongo/report.repository';
 import { ReportingSettings } from '../reporting-settings';
 import { FairnessService } from './fairness.service';
@@ -12,36 +13,22 @@ const GRACE_MS = 10_000;
  * evaluated again. Harmless when the evaluation already ran.
  */
 @Injectable()
-export class FairnessSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly log = new Logger('FairnessSweeper');
-  private timer?: NodeJS.Timeout;
-  private running = false;
-
+export class FairnessSweeper extends PeriodicSweep {
   constructor(
     private readonly reports: ReportRepository,
     private readonly fairness: FairnessService,
     private readonly settings: ReportingSettings,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), this.settings.sweepIntervalMs);
+  ) {
+    super('FairnessSweeper', 'fairness sweep');
   }
 
-  async sweep(now = new Date()): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      for (const { businessId, reportId } of await this.reports.findBusinessesPendingFairness(new Date(now.getTime() - GRACE_MS), 200)) {
-        await this.fairness.evaluate(businessId, reportId);
-      }
-    } catch (error) {
-      this.log.warn(`fairness sweep failed, the next run retries: ${(error as Error).message}`);
-    } finally {
-      this.running = false;
+  protected intervalMs(): number {
+    return this.settings.sweepIntervalMs;
+  }
+
+  protected async run(now: Date): Promise<void> {
+    for (const { businessId, reportId } of await this.reports.findBusinessesPendingFairness(new Date(now.getTime() - GRACE_MS), 200)) {
+      await this.fairness.evaluate(businessId, reportId);
     }
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
   }
 }

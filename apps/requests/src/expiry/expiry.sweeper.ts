@@ -1,4 +1,5 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { PeriodicSweep } from '@feedback/service-kit';
 import { FeedbackRequestsService } from '../feedback-requests/feedback-requests.service';
 import { InformationRequestsService } from '../information-requests/information-requests.service';
 import { RequestsSettings } from '../requests-settings';
@@ -8,35 +9,21 @@ import { RequestsSettings } from '../requests-settings';
  * several instances: each request is expired by one conditional update.
  */
 @Injectable()
-export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly log = new Logger('ExpirySweeper');
-  private timer?: NodeJS.Timeout;
-  private running = false;
-
+export class ExpirySweeper extends PeriodicSweep {
   constructor(
     private readonly informationRequests: InformationRequestsService,
     private readonly feedbackRequests: FeedbackRequestsService,
     private readonly settings: RequestsSettings,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), this.settings.expirySweepIntervalMs);
+  ) {
+    super('ExpirySweeper', 'expiry sweep');
   }
 
-  async sweep(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.informationRequests.expireDue();
-      await this.feedbackRequests.expireDue();
-    } catch (error) {
-      this.log.warn(`expiry sweep failed, the next run retries: ${(error as Error).message}`);
-    } finally {
-      this.running = false;
-    }
+  protected intervalMs(): number {
+    return this.settings.expirySweepIntervalMs;
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  protected async run(): Promise<void> {
+    await this.informationRequests.expireDue();
+    await this.feedbackRequests.expireDue();
   }
 }

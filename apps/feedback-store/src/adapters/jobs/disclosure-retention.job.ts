@@ -1,41 +1,32 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { PeriodicSweep } from '@feedback/service-kit';
 import { DisclosureSettings } from '../../config';
 import { DisclosuresService } from '../../disclosures.service';
 
 /**
- * Runs the retention purge every EXPIRY_SWEEP_INTERVAL (I7). Each run is one
- * conditional update, so any number of instances may sweep at once; a failed
- * run (store down) is simply retried by the next one.
+ * Runs the retention purge every EXPIRY_SWEEP_INTERVAL (I7), and once at start.
+ * Each run is one conditional update, so any number of instances may sweep at
+ * once; a failed run (store down) is simply retried by the next one.
  */
 @Injectable()
-export class DisclosureRetentionJob implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly log = new Logger('DisclosureRetention');
-  private timer?: NodeJS.Timeout;
-  private running = false;
-
+export class DisclosureRetentionJob extends PeriodicSweep {
   constructor(
     private readonly disclosures: DisclosuresService,
     private readonly settings: DisclosureSettings,
-  ) {}
+  ) {
+    super('DisclosureRetention', 'retention sweep');
+  }
 
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), this.settings.sweepIntervalMs);
+  override onApplicationBootstrap(): void {
+    super.onApplicationBootstrap();
     void this.sweep();
   }
 
-  async sweep(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.disclosures.purgeDue();
-    } catch (error) {
-      this.log.warn(`retention sweep failed, the next run retries: ${(error as Error).message}`);
-    } finally {
-      this.running = false;
-    }
+  protected intervalMs(): number {
+    return this.settings.sweepIntervalMs;
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  protected async run(): Promise<void> {
+    await this.disclosures.purgeDue();
   }
 }
