@@ -1,7 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { respondentLinkKey, signRespondentLink } from '@feedback/auth';
 import { DEV_JWT_SECRET } from '@feedback/config';
-import { type BusinessFixture, envelope, eventually, kafka, personal, publish, publishBusiness, publishConversation, publishReview, publishUser, serviceUrl, token, withDatabase } from './support';
+import {
+  awaitConsumedToEnd,
+  type BusinessFixture,
+  envelope,
+  eventually,
+  kafka,
+  personal,
+  profile,
+  publish,
+  publishAndAwaitConsumed,
+  publishBusiness,
+  publishConversation,
+  publishReview,
+  publishUser,
+  serviceUrl,
+  startExtraInstance,
+  token,
+  withDatabase,
+} from './support';
 
 /**
  * Analytics end to end (A1–A3): a realistic mix of the project's events,
@@ -30,8 +48,8 @@ const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00
 const randomMonday = () => addDays('2031-01-06', 7 * Math.floor(Math.random() * 520));
 const later = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
 
-async function stats(path: string, bearer = analyst(), accept = 'application/json'): Promise<{ status: number; body: Json; text: string; headers: Headers }> {
-  const response = await fetch(`${api()}${path}`, { headers: { authorization: `Bearer ${bearer}`, accept } });
+async function stats(path: string, bearer = analyst(), accept = 'application/json', base = api()): Promise<{ status: number; body: Json; text: string; headers: Headers }> {
+  const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${bearer}`, accept } });
   const text = await response.text();
   let body: Json = {};
   try {
@@ -287,33 +305,58 @@ describe('analytics aggregates (A1, A3, F15, idempotency)', () => {
     expect((await stats(`/v1/stats/overview?from=${lonely}&to=${lonely}`)).status).toBe(200);
   });
 
-  it('never counts a redelivered event twice: duplicates, replays, and a crash in the middle of the write', async () => {
+  it('never counts a redelivered event twice: duplicates and replays', async () => {
     // Replay of already counted events (their batch's applied record skips them).
     await publish('feedback.requests.v1', mix.replayable);
-    // Replayed in full before the crash is staged: a consumer still reading the day while the records
-    // below change under it would see a state no crash can leave (a record taken away after it was read).
     await drainFeedbackTopic();
-    // A crash in the middle of the write: the day's guard holds the event, its applied record is missing. The
-    // write that left it there bumped the day's rev, as every counting write does (the service remembers the
-    // days it wrote, and a rev it did not write tells it to read the day again).
-    const another = JSON.parse(mix.replayable[1]!.value) as { id: string; type: string };
-    await withDatabase('analytics', async (db) => {
-      await db.collection('applied_batches').updateMany({ ids: another.id }, { $pull: { ids: another.id } } as never);
-      await db.collection('business_days').updateOne({ _id: `${day}|${A}` as never }, { $push: { pending: another.id }, $inc: { rev: 1 } } as never);
-    });
-    await publish('feedback.requests.v1', [mix.replayable[1]!]);
-    await drainFeedbackTopic();
-
     const { body } = await stats(`/v1/stats/businesses/${A}?from=${day}&to=${day}`);
     expect(body.buckets[0]).toEqual({ start: day, end: day, ...expectedA });
-    // What the day still holds pending is recorded by now (the next write of the day takes it off): nothing is left half-counted.
-    await withDatabase('analytics', async (db) => {
-      const pending = ((await db.collection('business_days').findOne({ _id: `${day}|${A}` as never }))?.pending as string[] | undefined) ?? [];
-      expect(pending).toContain(another.id);
-      const records = await db.collection<{ ids: string[] }>('applied_batches').find({ ids: { $in: pending } }).toArray();
-      const recorded = new Set(records.flatMap((r) => r.ids));
-      expect(pending.filter((id) => !recorded.has(id))).toEqual([]);
-    });
+  });
+
+  it('counts an event once after a crash in the middle of its write, and records it', async () => {
+    // A crash is a process gone: an instance of its own (its own group and database) counts the topic, stops,
+    // and is left in the state a crash inside a write leaves; a new process then gets the event again. (Staged
+    // under a live process, the state would contradict what that process remembers having recorded.)
+    const run = randomUUID().slice(0, 8);
+    const [group, prefix] = [`analytics-crash-e2e-${run}`, `e2e_crash_${run}_`];
+    const start = () =>
+      startExtraInstance('analytics', { port: profile().servicePorts.analytics + 61, env: { KAFKA_GROUP_ID: group, MONGO_DB_PREFIX: prefix }, logName: 'analytics-crash' });
+    let instance = await start();
+    try {
+      for (const topic of ['feedback.requests.v1', 'info.requests.v1', 'reports.v1']) await awaitConsumedToEnd(group, topic, undefined, 120_000);
+      await instance.stop();
+      // The state a crash in the middle of the write leaves: the day's guard holds the event, its applied record is
+      // missing, and the write that left it there bumped the day's rev, as every counting write does.
+      const another = JSON.parse(mix.replayable[1]!.value) as { id: string; type: string };
+      await withDatabase(
+        'analytics',
+        async (db) => {
+          await db.collection('applied_batches').updateMany({ ids: another.id }, { $pull: { ids: another.id } } as never);
+          await db.collection('business_days').updateOne({ _id: `${day}|${A}` as never }, { $addToSet: { pending: another.id }, $inc: { rev: 1 } } as never);
+        },
+        prefix,
+      );
+      instance = await start();
+      await publishAndAwaitConsumed(group, 'feedback.requests.v1', [mix.replayable[1]!], 120_000);
+
+      const { body } = await stats(`/v1/stats/businesses/${A}?from=${day}&to=${day}`, undefined, undefined, instance.url);
+      expect(body.buckets[0]).toEqual({ start: day, end: day, ...expectedA });
+      // What the day still holds pending is recorded by now (the next write of the day takes it off): nothing is left half-counted.
+      await withDatabase(
+        'analytics',
+        async (db) => {
+          const pending = ((await db.collection('business_days').findOne({ _id: `${day}|${A}` as never }))?.pending as string[] | undefined) ?? [];
+          expect(pending).toContain(another.id);
+          const records = await db.collection<{ ids: string[] }>('applied_batches').find({ ids: { $in: pending } }).toArray();
+          const recorded = new Set(records.flatMap((r) => r.ids));
+          expect(pending.filter((id) => !recorded.has(id))).toEqual([]);
+        },
+        prefix,
+      );
+    } finally {
+      await instance.stop();
+      await withDatabase('analytics', (db) => db.dropDatabase(), prefix).catch(() => undefined);
+    }
   });
 
   it('counts nothing again for an event recorded the way analytics recorded events before (a record of its own in applied_events)', async () => {

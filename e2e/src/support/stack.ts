@@ -59,14 +59,25 @@ export async function publish(topic: string, messages: { key: string; value: str
  */
 export async function publishAndAwaitConsumed(groupId: string, topic: string, messages: { key: string; value: string | Buffer }[], timeoutMs = 60_000): Promise<void> {
   const written = await publish(topic, messages);
-  // A group commits the next offset it will read. The end of each partition, read after the send, is past
-  // every message of ours there (and perhaps some published since, which the group will also reach).
+  // The end of each partition, read after the send, is past every message of ours there.
+  await awaitConsumedToEnd(groupId, topic, written, timeoutMs);
+}
+
+/**
+ * Waits until consumer group `groupId` has committed past what `topic` holds now
+ * (on the given partitions, or on all). A group commits the next offset it will
+ * read; the end of a partition read now is past every message already there (and
+ * perhaps some published since, which the group will also reach).
+ */
+export async function awaitConsumedToEnd(groupId: string, topic: string, partitions?: readonly number[], timeoutMs = 60_000): Promise<void> {
   const ends = await partitionEnds(topic);
+  const which = partitions ?? [...ends.keys()];
   await eventually(
-    `${groupId} to consume the ${messages.length} message(s) published to ${topic}`,
+    `${groupId} to consume ${topic} up to its end`,
     async () => {
       const committed = await committedOffsets(groupId, topic);
-      return written.every((partition) => (committed.get(partition) ?? -1) >= ends.get(partition)!) ? true : undefined;
+      // An empty partition has nothing to commit.
+      return which.every((partition) => ends.get(partition) === 0 || (committed.get(partition) ?? -1) >= ends.get(partition)!) ? true : undefined;
     },
     timeoutMs,
   );
