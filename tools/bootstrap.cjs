@@ -43,8 +43,10 @@ if (installNeeded()) {
 // kafkajs 2.2.4 schedules a negative timeout that Node 24 warns about (kafkajs issue #1751). The
 // platform's clients are made with newKafka (libs/messaging), which stops the 1 ms timer loop behind
 // it; the stack's short-lived probes are not, and the warning says nothing a developer can act on.
+// Through NODE_OPTIONS too: tsx runs the command in a process of its own, which does not inherit the flag.
 const quiet = ['--disable-warning=TimeoutNegativeWarning'];
-const child = spawn(node24, [...quiet, tsxCli, ...commands[command], ...args], { cwd: root, stdio: 'inherit' });
+const env = { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, ...quiet].filter(Boolean).join(' ') };
+const child = spawn(node24, [...quiet, tsxCli, ...commands[command], ...args], { cwd: root, stdio: 'inherit', env });
 // A signal sent to this process alone (a process manager's SIGTERM, `timeout`) is passed on, so the
 // command stops what it started (the stack's ports, its broker and store) instead of living on orphaned.
 // Ctrl-C reaches both processes; the command treats a second SIGINT like the first.
