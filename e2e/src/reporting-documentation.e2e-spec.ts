@@ -278,7 +278,9 @@ describe('reviewer documentation (R3, R7)', () => {
       const files = (db: Db) => db.collection<{ _id: string; uploadDate: Date; metadata: Record<string, unknown> }>('documentation_files.files');
       const chunks = (db: Db) => db.collection<{ files_id: string }>('documentation_files.chunks');
       const recordedId = await withDatabase('reporting', async (db) => (await files(db).findOne({ 'metadata.reportId': reportId }))!._id);
-      expect(await withDatabase('reporting', (db) => files(db).findOne({ _id: recordedId }))).not.toHaveProperty('metadata.unrecorded');
+      const marked = await withDatabase('reporting', (db) => files(db).findOne({ _id: recordedId }));
+      expect(marked).not.toHaveProperty('metadata.unrecorded');
+      expect(marked).toMatchObject({ metadata: { recorded: true } });
 
       // As a crash between storing a file and recording it would leave them: an hour old, unmarked.
       const hourAgo = new Date(Date.now() - 3_600_000);
@@ -312,6 +314,36 @@ describe('reviewer documentation (R3, R7)', () => {
       const view = await call('GET', `${serviceUrl('reporting')}/v1/integrity/reports/${reportId}`, token('integrity'));
       const fileUrl = (view.body as { evidence: { documentation: { file: { url: string } } } }).evidence.documentation.file.url;
       expect((await fetch(`${serviceUrl('reporting')}${fileUrl}`, { headers: { authorization: `Bearer ${token('integrity')}` } })).status).toBe(200);
+    });
+
+    it('hands files stored before the marks existed to the sweep when the service starts', async () => {
+      type Db = Parameters<Parameters<typeof withDatabase>[1]>[0];
+      const files = (db: Db) => db.collection<{ _id: string; uploadDate: Date; metadata: Record<string, unknown> }>('documentation_files.files');
+      // A database of before, for a reporting process of its own: an old file no report names, and a recent one.
+      const run = randomUUID().slice(0, 8);
+      const prefix = `e2e_legacy_${run}_`;
+      const [orphan, recent] = [`legacy-${randomUUID()}`, `legacy-${randomUUID()}`];
+      await withDatabase(
+        'reporting',
+        async (db) => {
+          for (const [id, uploadDate] of [
+            [orphan, new Date(Date.now() - 3_600_000)],
+            [recent, new Date()],
+          ] as const) {
+            await files(db).insertOne({ _id: id, length: 3, chunkSize: 261_120, uploadDate, filename: 'documentation-legacy', metadata: { reportId: `report-${randomUUID()}` } } as never);
+            await db.collection('documentation_files.chunks').insertOne({ files_id: id, n: 0, data: Buffer.from('abc') } as never);
+          }
+        },
+        prefix,
+      );
+      const instance = await startExtraInstance('reporting', { port: profile().servicePorts.reporting + 62, env: { KAFKA_GROUP_ID: `reporting-legacy-e2e-${run}`, MONGO_DB_PREFIX: prefix }, logName: 'reporting-legacy' });
+      try {
+        await eventually('the old unnamed file removed', () => withDatabase('reporting', async (db) => ((await files(db).countDocuments({ _id: orphan })) === 0 ? true : undefined), prefix));
+        expect(await withDatabase('reporting', (db) => files(db).findOne({ _id: recent }), prefix)).toMatchObject({ metadata: { unrecorded: true } });
+      } finally {
+        await instance.stop();
+        await withDatabase('reporting', (db) => db.dropDatabase(), prefix).catch(() => undefined);
+      }
     });
 
     it('accepts JSON without a file', async () => {

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -20,6 +20,8 @@ interface FileMetadata {
   tag: string;
   /** Until the report records the file (see markRecorded): what the orphan sweep looks at. */
   unrecorded?: true;
+  /** Once the report has recorded it. A file with neither mark was stored before the marks existed. */
+  recorded?: true;
 }
 
 /** A file is sealed bound to its report: its bytes can't be passed off as another report's evidence. */
@@ -31,6 +33,7 @@ const fileContext = (reportId: string) => `documentation-file:${reportId}`;
  */
 @Injectable()
 export class DocumentationFileRepository implements OnModuleInit {
+  private readonly log = new Logger('DocumentationFiles');
   private bucketInstance?: mongo.GridFSBucket;
 
   constructor(
@@ -41,6 +44,9 @@ export class DocumentationFileRepository implements OnModuleInit {
   /** The unrecorded files, oldest first: the orphan sweep's one query. */
   async onModuleInit(): Promise<void> {
     await this.filesCollection().createIndex({ 'metadata.unrecorded': 1, uploadDate: 1 });
+    // Files stored before the marks existed are handed to the sweep, which keeps (and marks) those a report names.
+    const legacy = await this.filesCollection().updateMany({ 'metadata.unrecorded': { $exists: false }, 'metadata.recorded': { $exists: false } }, { $set: { 'metadata.unrecorded': true } });
+    if (legacy.modifiedCount > 0) this.log.log(`${legacy.modifiedCount} documentation file(s) from before the orphan sweep handed to it`);
   }
 
   private filesCollection() {
@@ -77,7 +83,7 @@ export class DocumentationFileRepository implements OnModuleInit {
 
   /** The report has recorded the file: the orphan sweep leaves it alone from now on. */
   async markRecorded(fileId: string): Promise<void> {
-    await this.filesCollection().updateOne({ _id: fileId }, { $unset: { 'metadata.unrecorded': '' } });
+    await this.filesCollection().updateOne({ _id: fileId }, { $unset: { 'metadata.unrecorded': '' }, $set: { 'metadata.recorded': true } });
   }
 
   /** Files stored before `before` that no report has been seen to record yet, oldest first. */
