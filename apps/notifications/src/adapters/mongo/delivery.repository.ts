@@ -175,7 +175,7 @@ export class DeliveryRepository {
       // costliest step of sending an email (its samples in a JFR recording of the bench's scenario).
       try {
         await this.collection.insertMany(
-          fresh.map(({ draft, attempts }) => ({ _id: draft.notificationId, ...this.sending(draft, attempts, now), ...this.identity(draft, now), outbox: [], outboxPending: false })) as never[],
+          fresh.map(({ draft, attempts }) => ({ _id: draft.notificationId, ...this.sending(draft, attempts, now), ...this.newRecord(draft, now) })) as never[],
           { ordered: false },
         );
         for (const { draft } of fresh) claimed.add(draft.notificationId);
@@ -189,7 +189,7 @@ export class DeliveryRepository {
     const resumed = await this.upsertManyUnlessTaken(
       again.map(({ draft, attempts }) => ({
         filter: notFinal(draft.notificationId),
-        update: { $set: this.sending(draft, attempts, now), $unset: WAITING_FIELDS, $setOnInsert: { ...this.identity(draft, now), outbox: [], outboxPending: false } },
+        update: { $set: this.sending(draft, attempts, now), $unset: WAITING_FIELDS, $setOnInsert: this.newRecord(draft, now) },
       })),
     );
     for (const id of resumed) claimed.add(id);
@@ -274,8 +274,13 @@ export class DeliveryRepository {
   private parking({ draft, intent, wait }: ParkedEmail, now: Date) {
     return {
       set: { language: draft.language, at: now, waitingSince: wait.since, retryAt: wait.retryAt, waitingIntent: intent },
-      onInsert: { ...this.identity(draft, now), attempts: 0, outbox: [], outboxPending: false },
+      onInsert: { ...this.newRecord(draft, now), attempts: 0 },
     };
+  }
+
+  /** What a new record starts with, whatever status it is created in: who and what it is for, and an empty outbox. */
+  private newRecord(draft: DeliveryDraft, now: Date) {
+    return { ...this.identity(draft, now), outbox: [], outboxPending: false };
   }
 
   private identity(draft: DeliveryDraft, now: Date) {
