@@ -12,6 +12,8 @@
 // first publish until the last insert. The pipeline's end is the later of the last
 // answer's `receivedAt` and the last event's `appliedAt` (polled every 500 ms to
 // know it's done; the stamps make the figure independent of that interval).
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { createTopics } from '../../stack/infra.ts';
 import { SERVICES } from '../../stack/stack.ts';
 import { FEEDBACK_TOPIC, FeedbackEvents } from '../events.ts';
@@ -22,52 +24,138 @@ import { describeCpu, meterCpu, perOperation } from '../cpu-usage.ts';
 import { sampleRss } from '../rss-sampler.ts';
 import { ratePerSecond } from '../stats.ts';
 import { ANALYTICS_BUSINESSES, ANALYTICS_DAYS } from './analytics-reads.ts';
+import { CEILING_CONSUMERS, runBareConsumer, type BareConsumerSpec, type BareProgress } from '../bare-consumer.ts';
+
+/** Scratch database of the bare consumers (dropped after each run). */
+const BARE_DB = 'bench_baseline';
+const BARE_CONSUMER_PROCESS = join(__dirname, '..', 'bare-consumer-process.ts');
 
 const MEMORY_LIMIT_MB = 256;
 
 /** Every process of the stack, and the bench itself (it publishes, and in the baseline it consumes and inserts). */
 const withBench = (ctx: BenchContext) => ({ ...stackPids(ctx), bench: process.pid });
 
-async function baseline(ctx: BenchContext, answers: number): Promise<{ elapsedMs: number; events: number; cpuMsPerEvent: Record<string, number> }> {
+async function baseline(ctx: BenchContext, answers: number): Promise<BareRun> {
   const topic = `bench.baseline.${ctx.runId}`;
   await createTopics([ctx.stack.urls.kafkaBrokers], [{ name: topic, partitions: 3 }], () => undefined);
-  const collection = ctx.mongo.db('bench_baseline').collection(`events_${ctx.runId}`);
+  const collection = ctx.mongo.db(BARE_DB).collection(`events_${ctx.runId}`);
   const events = answers * 2;
   let inserted = 0;
   let finished: () => void = () => undefined;
   const allInserted = new Promise<void>((resolve) => (finished = resolve));
-  const consumer = ctx.kafka.consumer({ groupId: `bench-baseline-${ctx.runId}` });
-  await consumer.connect();
+  const consumer = await runBareConsumer(ctx.kafka, collection, {
+    topic,
+    groupId: `bench-baseline-${ctx.runId}`,
+    keep: 'all',
+    onProgress: (progress) => {
+      inserted = progress.inserted;
+      if (inserted >= events) finished();
+    },
+  });
   try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-    await consumer.run({
-      eachBatch: async ({ batch }) => {
-        const docs = batch.messages.map((m) => {
-          const event = JSON.parse(m.value!.toString('utf8')) as { id: string; type: string; data: unknown };
-          return { _id: event.id, type: event.type, data: event.data, partition: batch.partition, offset: m.offset };
-        });
-        if (docs.length > 0) await collection.insertMany(docs as never[], { ordered: false });
-        inserted += docs.length;
-        if (inserted >= events) finished();
-      },
-    });
-    await joined;
-    const factory = new FeedbackEvents({ scope: `${ctx.runId}-baseline`, keyRing: ctx.keyRing, businesses: ANALYTICS_BUSINESSES, days: ANALYTICS_DAYS });
-    const cpu = meterCpu(withBench(ctx));
-    const started = Date.now();
-    let published = 0;
-    const publishing = publishUnits(ctx.producer, topic, answers, (i) => factory.answered(i), { batch: 1000, onSent: (n) => (published = n) });
-    const ticker = setInterval(() => ctx.progress.status(`baseline: published ${ofTotal(published, answers)} answers · inserted ${ofTotal(inserted, events)} events`), 250);
-    await Promise.all([publishing, allInserted]).finally(() => clearInterval(ticker));
-    const elapsedMs = Date.now() - started;
-    const cpuMsPerEvent = perOperation(cpu.stop(), events);
-    ctx.progress.line(`      baseline: ${events.toLocaleString('en-US')} events in ${(elapsedMs / 1000).toFixed(1)} s`);
-    ctx.progress.line(`      CPU ms per event: ${describeCpu(cpuMsPerEvent)} (the bench process consumes and inserts)`);
-    return { elapsedMs, events, cpuMsPerEvent };
+    const run = await publishAndTime(ctx, topic, answers, 'baseline', withBench(ctx), allInserted, () => `inserted ${ofTotal(inserted, events)} events`);
+    ctx.progress.line(`      baseline: ${events.toLocaleString('en-US')} events in ${(run.elapsedMs / 1000).toFixed(1)} s`);
+    ctx.progress.line(`      CPU ms per event: ${describeCpu(run.cpuMsPerEvent)} (the bench process consumes and inserts)`);
+    return run;
   } finally {
     await consumer.disconnect();
     await collection.drop().catch(() => undefined); // free the store's heap for what follows
+  }
+}
+
+interface BareRun {
+  elapsedMs: number;
+  events: number;
+  cpuMsPerEvent: Record<string, number>;
+}
+
+/**
+ * Publishes `answers` answered requests to `topic` and times them from the first
+ * publish until `done`, metering the CPU of `pids` meanwhile.
+ */
+async function publishAndTime(ctx: BenchContext, topic: string, answers: number, label: string, pids: Record<string, number>, done: Promise<void>, status: () => string): Promise<BareRun> {
+  const factory = new FeedbackEvents({ scope: `${ctx.runId}-${label}`, keyRing: ctx.keyRing, businesses: ANALYTICS_BUSINESSES, days: ANALYTICS_DAYS });
+  const cpu = meterCpu(pids);
+  const started = Date.now();
+  let published = 0;
+  const publishing = publishUnits(ctx.producer, topic, answers, (i) => factory.answered(i), { batch: 1000, onSent: (n) => (published = n) });
+  const ticker = setInterval(() => ctx.progress.status(`${label}: published ${ofTotal(published, answers)} answers · ${status()}`), 250);
+  await Promise.all([publishing, done]).finally(() => clearInterval(ticker));
+  const elapsedMs = Date.now() - started;
+  return { elapsedMs, events: answers * 2, cpuMsPerEvent: perOperation(cpu.stop(), answers * 2) };
+}
+
+/**
+ * The pipeline's ceiling on this machine: the same three consumer groups the
+ * topic has in the pipeline (feedback-store, notifications, analytics), each a
+ * bare consumer (bare-consumer.ts) in a process of its own, keeping the events
+ * its service acts on. No design in which three services each read the topic
+ * can go faster on the same cores, broker and store; the baseline is one such
+ * consumer alone.
+ */
+async function ceiling(ctx: BenchContext, answers: number): Promise<BareRun> {
+  const topic = `bench.ceiling.${ctx.runId}`;
+  await createTopics([ctx.stack.urls.kafkaBrokers], [{ name: topic, partitions: 3 }], () => undefined);
+  const events = answers * 2;
+  const children = CEILING_CONSUMERS.map(({ name, keep }, n) => {
+    const spec: BareConsumerSpec = {
+      name,
+      brokers: ctx.stack.urls.kafkaBrokers,
+      mongoUrl: ctx.stack.urls.mongoUrl,
+      topic,
+      groupId: `bench-ceiling-${n}-${ctx.runId}`,
+      db: BARE_DB,
+      collection: `ceiling_${n}_${ctx.runId}`,
+      keep,
+      expected: events,
+    };
+    return { spec, child: new BareConsumerChild(spec) };
+  });
+  try {
+    await Promise.all(children.map(({ child }) => child.ready));
+    const pids = { ...withBench(ctx), ...Object.fromEntries(children.map(({ spec, child }) => [spec.name, child.pid])) };
+    const run = await publishAndTime(ctx, topic, answers, 'ceiling', pids, Promise.all(children.map(({ child }) => child.done)).then(() => undefined), () =>
+      children.map(({ spec, child }) => `${spec.name.replace('bare ', '')} ${ofTotal(child.progress.consumed, events)}`).join(' · '),
+    );
+    const kept = children.map(({ spec, child }) => `${spec.name} kept ${child.progress.inserted.toLocaleString('en-US')}`).join(', ');
+    ctx.progress.line(`      ceiling: three bare consumers, ${events.toLocaleString('en-US')} events each in ${(run.elapsedMs / 1000).toFixed(1)} s (${kept})`);
+    ctx.progress.line(`      CPU ms per event: ${describeCpu(run.cpuMsPerEvent)}`);
+    return run;
+  } finally {
+    children.forEach(({ child }) => child.stop());
+    await Promise.all(children.map(({ spec }) => ctx.mongo.db(BARE_DB).collection(spec.collection).drop().catch(() => undefined)));
+  }
+}
+
+/** A bare consumer in a child process (bare-consumer-process.ts). */
+class BareConsumerChild {
+  readonly progress: BareProgress = { consumed: 0, inserted: 0 };
+  readonly ready: Promise<void>;
+  readonly done: Promise<void>;
+  private readonly child: ChildProcess;
+
+  constructor(spec: BareConsumerSpec) {
+    this.child = fork(BARE_CONSUMER_PROCESS, [JSON.stringify(spec)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const exited = new Promise<never>((_, reject) => this.child.once('exit', (code) => reject(new Error(`${spec.name} exited (${code}) before it was done`))));
+    let ready: () => void = () => undefined;
+    let done: () => void = () => undefined;
+    this.ready = Promise.race([new Promise<void>((resolve) => (ready = resolve)), exited]);
+    this.done = Promise.race([new Promise<void>((resolve) => (done = resolve)), exited]);
+    this.ready.catch(() => undefined);
+    this.done.catch(() => undefined);
+    this.child.on('message', (message: Partial<BareProgress> & { ready?: boolean; done?: boolean }) => {
+      if (message.ready) ready();
+      if (message.consumed !== undefined) Object.assign(this.progress, { consumed: message.consumed, inserted: message.inserted });
+      if (message.done) done();
+    });
+  }
+
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
+  stop(): void {
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
   }
 }
 
@@ -149,10 +237,14 @@ export async function pipelineScenario(ctx: BenchContext): Promise<Figure[]> {
   const answers = ctx.options.sizes.pipelineAnswers;
   ctx.progress.line(`      baseline first: a bare kafkajs batch consumer, ${(answers * 2).toLocaleString('en-US')} events, bulk inserts`);
   const base = await baseline(ctx, answers);
+  ctx.progress.line(`      then its ceiling: three bare consumers at once, one per consumer group of the topic in the pipeline`);
+  const top = await ceiling(ctx, answers);
   await drain(ctx, 'before the pipeline run');
   const run = await pipeline(ctx, answers);
-  ctx.details.pipeline = { answers, baseline: base, run };
+  ctx.details.pipeline = { answers, baseline: base, ceiling: top, run };
   const throughput = run.complete ? ratePerSecond(run.events, run.elapsedMs) : Number.NaN;
+  const baselineRate = { label: 'bare kafkajs + insertMany', value: ratePerSecond(base.events, base.elapsedMs) };
+  const ceilingRate = ratePerSecond(top.events, top.elapsedMs);
   const figures: Figure[] = [
     {
       scenario: 'pipeline',
@@ -160,8 +252,24 @@ export async function pipelineScenario(ctx: BenchContext): Promise<Figure[]> {
       value: throughput,
       unit: 'events/s',
       note: run.complete ? `${answers.toLocaleString('en-US')} answers, ${run.events.toLocaleString('en-US')} events in ${(run.elapsedMs / 1000).toFixed(1)} s` : `incomplete after ${(run.elapsedMs / 1000).toFixed(0)} s: ${run.stored} stored, ${run.counted} counted`,
-      baseline: { label: 'bare kafkajs + insertMany', value: ratePerSecond(base.events, base.elapsedMs) },
+      baseline: baselineRate,
       goal: { kind: 'ratio-at-least', min: 0.8 },
+    },
+    // For information: how far the same cores, broker and store let three consumer groups go, and the pipeline against that.
+    {
+      scenario: 'pipeline',
+      name: 'ceiling',
+      value: ceilingRate,
+      unit: 'events/s',
+      note: `three bare consumers at once, ${top.events.toLocaleString('en-US')} events each in ${(top.elapsedMs / 1000).toFixed(1)} s`,
+      baseline: baselineRate,
+    },
+    {
+      scenario: 'pipeline',
+      name: 'throughput against the ceiling',
+      value: throughput,
+      unit: 'events/s',
+      baseline: { label: 'ceiling: three bare consumers', value: ceilingRate },
     },
   ];
   for (const service of SERVICES) {
