@@ -99,7 +99,9 @@ function setup(maxWaitMs = 0) {
     'member-2': { email: 'member@shop.example', preferredLanguage: 'en' },
   };
   const businesses = {
-    findProfile: async (businessId: string) => (businessId === 'b-1' ? { businessId, name: 'Shop & Co', privacyPolicyUrl: 'https://shop.example/privacy' } : undefined),
+    findProfiles: jest.fn(async (businessIds: readonly string[]) =>
+      new Map(businessIds.filter((businessId) => businessId === 'b-1').map((businessId) => [businessId, { businessId, name: 'Shop & Co', privacyPolicyUrl: 'https://shop.example/privacy' }])),
+    ),
     findUser: async (businessId: string, userId: string) => (businessId === 'b-1' && users[userId] ? { userId, role: 'admin' as const, ...users[userId]! } : undefined),
   };
   const deliveries = new MemoryDeliveries();
@@ -118,7 +120,7 @@ function setup(maxWaitMs = 0) {
     links,
     { maxWaitMs },
   );
-  return { pipeline, deliveries, sender, relay, people };
+  return { pipeline, deliveries, sender, relay, people, businesses };
 }
 
 const inThreeDays = () => new Date(Date.now() + 72 * 3_600_000).toISOString();
@@ -283,6 +285,21 @@ describe('EmailPipeline', () => {
     await pipeline.handle(infoRequestsTopic, envelope('InformationRequested', { ...ref, reviewerId: 'reviewer-1', expiresAt: new Date(Date.now() - 1000).toISOString() }));
     expect(sender.sent).toEqual([]);
     expect([...deliveries.records.values()][0]).toMatchObject({ status: 'failed', reason: 'link expired before delivery' });
+  });
+
+  it('reads the businesses a batch names once for the whole batch, and parks the email of a business not known yet', async () => {
+    const { pipeline, deliveries, sender, people, businesses } = setup(60_000);
+    people.add('reviewer-2');
+    const request = (requestId: string, businessId: string, userId: string) =>
+      envelope('FeedbackRequested', { requestId, businessId, test: false, conversationId: `c-${requestId}`, userId, requestedBy: 'owner-1', survey: { type: 'csat' }, requestedAt: new Date().toISOString(), expiresAt: inThreeDays() });
+    await pipeline.handleMany(feedbackRequestsTopic, [request('fr-1', 'b-1', 'reviewer-1'), request('fr-2', 'b-2', 'reviewer-1'), request('fr-3', 'b-1', 'reviewer-2')]);
+
+    expect(businesses.findProfiles).toHaveBeenCalledTimes(1);
+    expect(businesses.findProfiles).toHaveBeenCalledWith(['b-1', 'b-2']);
+    expect(sender.sent.map((email) => email.to).sort()).toEqual(['reviewer-2@example.com', 'reviewer@example.com']);
+    const records = [...deliveries.records.values()];
+    expect(records.filter((record) => record.status === 'sent')).toHaveLength(2);
+    expect(records.filter((record) => record.status === 'waiting').map((record) => record.draft.businessId)).toEqual(['b-2']);
   });
 
   it('sends a feedback request with the survey link and the privacy policy', async () => {

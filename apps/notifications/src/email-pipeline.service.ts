@@ -41,7 +41,7 @@ const EMAIL_CONCURRENCY = 8;
 interface Prefetched {
   states: Map<string, DeliveryState>;
   contacts: Map<string, Contact>;
-  businesses: Map<string, Promise<BusinessProfile | undefined>>;
+  businesses: Map<string, BusinessProfile>;
 }
 
 /** What the pipeline does with one email of a batch. */
@@ -162,11 +162,21 @@ export class EmailPipeline {
     if (failures.length > 0) throw failures.find((f) => classifyFailure(f) === 'transient') ?? failures[0];
   }
 
-  /** What a batch's emails need to know, read once for all of them: their delivery states and people's contacts. */
+  /**
+   * What a batch's emails need to know, read once for all of them: their
+   * delivery states, people's contacts and the businesses they name (a batch
+   * of requests names many businesses: one read each was most of the
+   * service's round trips to the store).
+   */
   private async prefetch(intents: readonly EmailIntent[]): Promise<Prefetched> {
     const people = [...new Set(intents.flatMap((i) => (i.recipient.directory === 'people' ? [i.recipient.userId] : [])))];
-    const [states, contacts] = await Promise.all([this.deliveries.findStates(intents.map((i) => i.notificationId)), this.contacts.findByUserIds(people)]);
-    return { states, contacts, businesses: new Map() };
+    const businessIds = [...new Set(intents.map((i) => i.businessId))];
+    const [states, contacts, businesses] = await Promise.all([
+      this.deliveries.findStates(intents.map((i) => i.notificationId)),
+      this.contacts.findByUserIds(people),
+      this.businesses.findProfiles(businessIds),
+    ]);
+    return { states, contacts, businesses };
   }
 
   /** What to do with one email: nothing (final already), park it, record a failure, or render it to send. */
@@ -175,7 +185,8 @@ export class EmailPipeline {
     // Already sent or failed: a redelivery. Only make sure its event got out.
     if (state && (FINAL_STATUSES as readonly string[]).includes(state.status)) return { kind: 'published-before', notificationId: intent.notificationId, outboxPending: state.outboxPending };
 
-    const [recipient, business] = await Promise.all([this.findRecipient(intent.recipient, known), this.findBusiness(intent.businessId, known)]);
+    const recipient = await this.findRecipient(intent.recipient, known);
+    const business = known.businesses.get(intent.businessId);
     const language = resolveLanguage(recipient?.preferredLanguage);
     const draft: DeliveryDraft = {
       notificationId: intent.notificationId,
@@ -243,13 +254,6 @@ export class EmailPipeline {
       ? this.publisher.build(notificationsTopic, 'EmailSent', { ...base, sentAt: at.toISOString() }, { ...options, id: deliveryEventId(draft.notificationId, 'EmailSent') })
       : this.publisher.build(notificationsTopic, 'EmailFailed', { ...base, reason: result.reason, failedAt: at.toISOString() }, { ...options, id: deliveryEventId(draft.notificationId, 'EmailFailed') });
     return { draft, result, event: outboxEntry(notificationsTopic, event) };
-  }
-
-  /** A batch's emails mostly name a few businesses: each is read once per batch. */
-  private findBusiness(businessId: string, known: Prefetched): Promise<BusinessProfile | undefined> {
-    const found = known.businesses.get(businessId) ?? this.businesses.findProfile(businessId);
-    known.businesses.set(businessId, found);
-    return found;
   }
 
   private async findRecipient(recipient: Recipient, known: Prefetched): Promise<ResolvedRecipient | undefined> {

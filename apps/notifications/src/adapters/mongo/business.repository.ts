@@ -55,10 +55,13 @@ export class BusinessRepository {
     }
   }
 
-  async findProfile(businessId: string): Promise<BusinessProfile | undefined> {
-    const doc = await this.businesses.findById(businessId, { users: 0 }).lean();
-    if (!doc) return undefined;
-    return { businessId, name: doc.name, privacyPolicyUrl: doc.privacyPolicyUrl, referenceNumberLabel: doc.referenceNumberLabel };
+  /** The profiles of `businessIds` that are known, in one read (a batch's emails name many businesses). */
+  async findProfiles(businessIds: readonly string[]): Promise<Map<string, BusinessProfile>> {
+    if (businessIds.length === 0) return new Map();
+    const docs = await this.businesses.find({ _id: { $in: [...businessIds] } }, { name: 1, privacyPolicyUrl: 1, referenceNumberLabel: 1 }).lean();
+    return new Map(
+      docs.map((doc) => [doc._id, { businessId: doc._id, name: doc.name, privacyPolicyUrl: doc.privacyPolicyUrl, referenceNumberLabel: doc.referenceNumberLabel }]),
+    );
   }
 
   /** A user of the business, with the address opened; undefined if the business or the user is unknown. */
