@@ -129,13 +129,14 @@ async function healthy(url: string): Promise<boolean> {
  * Node flags of every service process (the Dockerfile sets the same). A 160 MB
  * old space makes V8 collect before it grows: under the bench's 100,000-answer
  * pipeline each service's peak RSS went from 330–400 MB to 145–216 MB (the live
- * data of a service is far below it). The semi-space is 16 MB: the hot consumers
+ * data of a service is far below it). The semi-space is 8 MB: the hot consumers
  * keep a batch alive across its store round trips, so each young collection
  * copies about the same live set whatever its size, and fewer of them cost less.
  * Their collections in the pipeline (`--trace-gc`, three services summed): 18.8 s
- * with 4 MB, 13.8 s with 8 MB, 10.7 s with 16 MB, for ~15 MB more RSS each.
+ * with 4 MB, 13.8 s with 8 MB, 10.7 s with 16 MB. 16 MB took notifications to a
+ * 252 MB peak in a full bench run (the goal is 256); 8 MB to 240.
  */
-export const SERVICE_NODE_FLAGS = ['--enable-source-maps', '--max-semi-space-size=16', '--max-old-space-size=160'];
+export const SERVICE_NODE_FLAGS = ['--enable-source-maps', '--max-semi-space-size=8', '--max-old-space-size=160'];
 
 /**
  * Environment of every service process (the Dockerfile sets the same). A
