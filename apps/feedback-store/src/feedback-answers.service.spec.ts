@@ -261,10 +261,14 @@ describe('FeedbackAnswersService and key rotation (PII_ENCRYPTION_KEYS)', () => 
     await before.service.store(submitted({ requestId: 'r1' }), source('e1'), now);
     const rotated = new FeedbackAnswersService(before.answers as unknown as FeedbackAnswerRepository, new KeyRing([newKey, oldKey]), ...serviceDeps());
     // an event still sealed with the old key by a service not yet rotated, and one sealed with the new key
-    await rotated.store(submitted({ requestId: 'r2', conversationId: 'c2', submittedAt: '2026-11-21T11:00:00.000Z' }), source('e2'), now);
+    const submittedSealedWithOld = submitted({ requestId: 'r2', conversationId: 'c2', submittedAt: '2026-11-21T11:00:00.000Z' });
+    await rotated.store(submittedSealedWithOld, source('e2'), now);
     const sealedWithNew = { ...submitted({ requestId: 'r3', conversationId: 'c3', comment: undefined, submittedAt: '2026-11-21T12:00:00.000Z' }), sealedComment: new KeyRing([newKey]).seal('new key comment', feedbackCommentContext('r3')) };
     await rotated.store(sealedWithNew, source('e3'), now);
     expect(['r1', 'r2', 'r3'].map((id) => before.answers.docs.get(id)?.sealedComment?.keyId)).toEqual(['k1', 'k2', 'k2']);
+    // Sealed with the active key: stored as it came; sealed with the old one: sealed again.
+    expect(before.answers.docs.get('r3')?.sealedComment).toEqual(sealedWithNew.sealedComment);
+    expect(before.answers.docs.get('r2')?.sealedComment?.ciphertext).not.toBe(submittedSealedWithOld.sealedComment?.ciphertext);
     const page = await rotated.list('b1', admin, 50);
     expect(page.items.map((i) => [i.requestId, i.comment])).toEqual([
       ['r3', 'new key comment'],

@@ -87,7 +87,7 @@ export class FeedbackAnswersService {
       const { comment, ...rest } = incoming;
       inserts.push({
         ...rest,
-        ...(comment !== undefined ? { sealedComment: this.keyRing.seal(comment, answerSealContext(incoming.requestId)) } : {}),
+        ...(comment !== undefined ? { sealedComment: this.storedSeal(event.sealedComment, comment, incoming.requestId) } : {}),
         sourceEventId: eventId,
         correlationId,
         receivedAt: now,
@@ -165,6 +165,16 @@ export class FeedbackAnswersService {
     const kept = await this.answers.countByConversation(conversationId);
     if (kept > 0) this.log.log(`conversation ${conversationId} was deleted; its ${kept} feedback answer(s) are kept (F10)`);
     return kept;
+  }
+
+  /**
+   * The comment as stored: as it came when requests sealed it with the ring's
+   * active key (the binding is the same, answerSealContext, and it was just
+   * opened with it), else sealed again with the active key, so a rotation
+   * leaves no new answer under a key on its way out.
+   */
+  private storedSeal(sealed: Sealed | undefined, comment: string, requestId: string): Sealed {
+    return sealed?.keyId === this.keyRing.activeKeyId ? sealed : this.keyRing.seal(comment, answerSealContext(requestId));
   }
 
   private openComment(sealed: Sealed, requestId: string): string {
