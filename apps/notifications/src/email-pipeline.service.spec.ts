@@ -7,7 +7,7 @@ import { EventPublisher, TransientEventError } from '@feedback/messaging';
 import type { OutboxEntry, OutboxRelay } from '@feedback/service-kit';
 import { EmailRenderer } from './adapters/mail/email.renderer';
 import { MailSender, type OutgoingEmail } from './adapters/mail/mail.sender';
-import type { BusinessRepository } from './adapters/mongo/business.repository';
+import { businessUserKey, type BusinessRepository } from './adapters/mongo/business.repository';
 import type { ContactRepository } from './adapters/mongo/contact.repository';
 import type { DeliveryClaim, DeliveryConclusion, DeliveryDraft, DeliveryRepository, DeliveryState, ParkedEmail } from './adapters/mongo/delivery.repository';
 import { deliveryEventId } from './domain/delivery.policy';
@@ -102,7 +102,10 @@ function setup(maxWaitMs = 0) {
     findProfiles: jest.fn(async (businessIds: readonly string[]) =>
       new Map(businessIds.filter((businessId) => businessId === 'b-1').map((businessId) => [businessId, { businessId, name: 'Shop & Co', privacyPolicyUrl: 'https://shop.example/privacy' }])),
     ),
-    findUser: async (businessId: string, userId: string) => (businessId === 'b-1' && users[userId] ? { userId, role: 'admin' as const, ...users[userId]! } : undefined),
+    findUsers: jest.fn(
+      async (wanted: readonly { businessId: string; userId: string }[]) =>
+        new Map(wanted.filter(({ businessId, userId }) => businessId === 'b-1' && users[userId]).map(({ businessId, userId }) => [businessUserKey(businessId, userId), { userId, role: 'admin' as const, ...users[userId]! }])),
+    ),
   };
   const deliveries = new MemoryDeliveries();
   const sender = new FakeSender();
@@ -170,6 +173,32 @@ describe('EmailPipeline', () => {
     await pipeline.handle(infoRequestsTopic, envelope('InformationRequestExpired', { ...ref, expiredAt: new Date().toISOString() }));
     expect(sender.sent.map((email) => [email.to, email.language, email.kind])).toEqual([['owner@shop.example', 'de', 'information-outcome']]);
     expect(sender.sent[0]!.subject).toBe('Ihre Informationsanfrage ist ohne Antwort abgelaufen');
+  });
+
+  it('reads the business users a batch of outcomes goes to once, and fails alone the email whose address cannot be opened', async () => {
+    const { pipeline, deliveries, sender, businesses } = setup();
+    const expired = (requestId: string, requestedBy: string) => envelope('InformationRequestExpired', { ...ref, requestId, requestedBy, expiredAt: new Date().toISOString() });
+    await pipeline.handleMany(infoRequestsTopic, [expired('ir-1', 'owner-1'), expired('ir-2', 'member-2')]);
+    expect(businesses.findUsers).toHaveBeenCalledTimes(1);
+    expect(businesses.findUsers).toHaveBeenCalledWith([
+      { directory: 'business-users', businessId: 'b-1', userId: 'owner-1' },
+      { directory: 'business-users', businessId: 'b-1', userId: 'member-2' },
+    ]);
+    expect(sender.sent.map((email) => [email.to, email.language])).toEqual([
+      ['owner@shop.example', 'de'],
+      ['member@shop.example', 'en'],
+    ]);
+
+    const member = { userId: 'member-2', role: 'admin' as const, email: 'member@shop.example', preferredLanguage: 'en' };
+    businesses.findUsers.mockResolvedValueOnce(
+      new Map<string, unknown>([
+        [businessUserKey('b-1', 'owner-1'), new Error('no key k0 in the PII key ring')],
+        [businessUserKey('b-1', 'member-2'), member],
+      ]) as never,
+    );
+    await expect(pipeline.handleMany(infoRequestsTopic, [expired('ir-3', 'owner-1'), expired('ir-4', 'member-2')])).rejects.toThrow('no key k0');
+    expect(sender.sent.map((email) => email.to)).toEqual(['owner@shop.example', 'member@shop.example', 'member@shop.example']);
+    expect([...deliveries.records.values()].filter((record) => record.status === 'sent')).toHaveLength(3);
   });
 
   it('records an unknown recipient as failed, without trying to send', async () => {

@@ -6,8 +6,9 @@ import { classifyFailure, EventPublisher, TransientEventError } from '@feedback/
 import { OutboxRelay, outboxEntry } from '@feedback/service-kit';
 import { EmailRenderer } from './adapters/mail/email.renderer';
 import { MailSender, type OutgoingEmail } from './adapters/mail/mail.sender';
-import { BusinessRepository, type BusinessProfile } from './adapters/mongo/business.repository';
+import { BusinessRepository, businessUserKey, type BusinessProfile } from './adapters/mongo/business.repository';
 import { ContactRepository } from './adapters/mongo/contact.repository';
+import type { BusinessUserEntry } from './domain/business.types';
 import type { Contact } from './domain/contact.types';
 import { DELIVERIES, DeliveryRepository, type DeliveryConclusion, type DeliveryDraft, type DeliveryState, type ParkedEmail } from './adapters/mongo/delivery.repository';
 import { attemptDelivery, deliveryEventId, profileWait } from './domain/delivery.policy';
@@ -42,6 +43,8 @@ interface Prefetched {
   states: Map<string, DeliveryState>;
   contacts: Map<string, Contact>;
   businesses: Map<string, BusinessProfile>;
+  /** Business users who receive emails (businessUserKey), with their addresses. */
+  businessUsers: Map<string, BusinessUserEntry | Error>;
 }
 
 /** What the pipeline does with one email of a batch. */
@@ -164,19 +167,21 @@ export class EmailPipeline {
 
   /**
    * What a batch's emails need to know, read once for all of them: their
-   * delivery states, people's contacts and the businesses they name (a batch
-   * of requests names many businesses: one read each was most of the
-   * service's round trips to the store).
+   * delivery states, the recipients (people's contacts, business users) and
+   * the businesses they name (a batch of requests names many businesses: one
+   * read each was most of the service's round trips to the store).
    */
   private async prefetch(intents: readonly EmailIntent[]): Promise<Prefetched> {
     const people = [...new Set(intents.flatMap((i) => (i.recipient.directory === 'people' ? [i.recipient.userId] : [])))];
+    const businessUsers = intents.flatMap((i) => (i.recipient.directory === 'business-users' ? [i.recipient] : []));
     const businessIds = [...new Set(intents.map((i) => i.businessId))];
-    const [states, contacts, businesses] = await Promise.all([
+    const [states, contacts, businesses, users] = await Promise.all([
       this.deliveries.findStates(intents.map((i) => i.notificationId)),
       this.contacts.findByUserIds(people),
       this.businesses.findProfiles(businessIds),
+      this.businesses.findUsers(businessUsers),
     ]);
-    return { states, contacts, businesses };
+    return { states, contacts, businesses, businessUsers: users };
   }
 
   /** What to do with one email: nothing (final already), park it, record a failure, or render it to send. */
@@ -185,7 +190,7 @@ export class EmailPipeline {
     // Already sent or failed: a redelivery. Only make sure its event got out.
     if (state && (FINAL_STATUSES as readonly string[]).includes(state.status)) return { kind: 'published-before', notificationId: intent.notificationId, outboxPending: state.outboxPending };
 
-    const recipient = await this.findRecipient(intent.recipient, known);
+    const recipient = this.findRecipient(intent.recipient, known);
     const business = known.businesses.get(intent.businessId);
     const language = resolveLanguage(recipient?.preferredLanguage);
     const draft: DeliveryDraft = {
@@ -256,12 +261,13 @@ export class EmailPipeline {
     return { draft, result, event: outboxEntry(notificationsTopic, event) };
   }
 
-  private async findRecipient(recipient: Recipient, known: Prefetched): Promise<ResolvedRecipient | undefined> {
+  private findRecipient(recipient: Recipient, known: Prefetched): ResolvedRecipient | undefined {
     if (recipient.directory === 'people') {
       const contact = known.contacts.get(recipient.userId);
       return contact && { email: contact.email, preferredLanguage: contact.preferredLanguage, name: contact.displayName };
     }
-    const user = await this.businesses.findUser(recipient.businessId, recipient.userId);
+    const user = known.businessUsers.get(businessUserKey(recipient.businessId, recipient.userId));
+    if (user instanceof Error) throw user;
     return user && { email: user.email, preferredLanguage: user.preferredLanguage };
   }
 

@@ -10,6 +10,9 @@ import { BusinessDocument } from './business.schema';
 /** What emails show about a business. */
 export type BusinessProfile = Pick<Business, 'businessId' | 'name' | 'privacyPolicyUrl' | 'referenceNumberLabel'>;
 
+/** The key of a business user in findUsers' answer. */
+export const businessUserKey = (businessId: string, userId: string) => `${businessId}/${userId}`;
+
 /** A business user's address is bound to that business and user: it can't be moved to another entry. */
 const userContext = (businessId: string, userId: string) => `business:${businessId}:user:${userId}`;
 
@@ -64,11 +67,28 @@ export class BusinessRepository {
     );
   }
 
-  /** A user of the business, with the address opened; undefined if the business or the user is unknown. */
-  async findUser(businessId: string, userId: string): Promise<BusinessUserEntry | undefined> {
-    const doc = await this.businesses.findById(businessId, { users: 1 }).lean();
-    const user = doc?.users.find((candidate) => candidate.userId === userId);
-    if (!user) return undefined;
-    return { userId, email: this.keyRing.open(user.sealedEmail, userContext(businessId, userId)), preferredLanguage: user.preferredLanguage, role: user.role };
+  /**
+   * The users of businesses named by `wanted`, with their addresses opened, in
+   * one read; keyed by businessUserKey. A user (or business) not known is
+   * absent; an address that cannot be opened (its key left the ring) is its
+   * error, so that it fails that user's email alone.
+   */
+  async findUsers(wanted: readonly { businessId: string; userId: string }[]): Promise<Map<string, BusinessUserEntry | Error>> {
+    const found = new Map<string, BusinessUserEntry | Error>();
+    if (wanted.length === 0) return found;
+    const docs = await this.businesses.find({ _id: { $in: [...new Set(wanted.map((w) => w.businessId))] } }, { users: 1 }).lean();
+    const usersOf = new Map(docs.map((doc) => [doc._id, doc.users]));
+    for (const { businessId, userId } of wanted) {
+      const user = usersOf.get(businessId)?.find((candidate) => candidate.userId === userId);
+      if (!user) continue;
+      const key = businessUserKey(businessId, userId);
+      try {
+        const email = this.keyRing.open(user.sealedEmail, userContext(businessId, userId));
+        found.set(key, { userId, email, preferredLanguage: user.preferredLanguage, role: user.role });
+      } catch (error) {
+        found.set(key, error as Error);
+      }
+    }
+    return found;
   }
 }
