@@ -89,9 +89,10 @@ async function publishAndTime(ctx: BenchContext, topic: string, answers: number,
  * The pipeline's ceiling on this machine: the same three consumer groups the
  * topic has in the pipeline (feedback-store, notifications, analytics), each a
  * bare consumer (bare-consumer.ts) in a process of its own, keeping the events
- * its service acts on. No design in which three services each read the topic
- * can go faster on the same cores, broker and store; the baseline is one such
- * consumer alone.
+ * its service acts on, with none of a service's own work (validation,
+ * idempotency, encryption, indexes, aggregation). It tells how much of the gap
+ * to the baseline (one such consumer alone) three consumer groups make on the
+ * same cores, broker and store.
  */
 async function ceiling(ctx: BenchContext, answers: number): Promise<BareRun> {
   const topic = `bench.ceiling.${ctx.runId}`;

@@ -79,9 +79,10 @@ export class BusinessRepository {
     const docs = await this.businesses.find({ _id: { $in: [...new Set(wanted.map((w) => w.businessId))] } }, { users: 1 }).lean();
     const usersOf = new Map(docs.map((doc) => [doc._id, doc.users]));
     for (const { businessId, userId } of wanted) {
-      const user = usersOf.get(businessId)?.find((candidate) => candidate.userId === userId);
-      if (!user) continue;
       const key = businessUserKey(businessId, userId);
+      // A user a batch emails twice is opened once.
+      const user = found.has(key) ? undefined : usersOf.get(businessId)?.find((candidate) => candidate.userId === userId);
+      if (!user) continue;
       try {
         const email = this.keyRing.open(user.sealedEmail, userContext(businessId, userId));
         found.set(key, { userId, email, preferredLanguage: user.preferredLanguage, role: user.role });
