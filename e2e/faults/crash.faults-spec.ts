@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { ManagedProcess } from '../../tools/stack/stack.ts';
-import { envelope, eventually, inbox, publish, publishBusiness, readAll, urls, withDatabase } from '../src/support';
+import { envelope, eventually, inbox, profile, publish, publishBusiness, readAll, urls, withDatabase } from '../src/support';
 import { answerData, informationRequestedData } from './events';
-import { crash, restart } from './processes';
+import { crash, pidListeningOn, restart } from './processes';
+import { analyticsCounter, businessDays } from './analytics';
 
 const ANSWERS = Number(process.env.FAULT_ANSWERS ?? 3000);
 const EMAILS = Number(process.env.FAULT_EMAILS ?? 150);
@@ -62,6 +63,49 @@ describe('crash: kill -9 of consumers under load', () => {
     const lettered = await readAll('feedback.requests.v1.dlq', (m) => keys.has(m.key?.toString() ?? ''));
     expect(lettered).toHaveLength(0);
     process.stdout.write(`crash: ${ANSWERS} answers, 2 kills of feedback-store, ${stored} stored, 0 duplicates, 0 dead letters, ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  });
+
+  it('counts every answer once when analytics is killed with its writes under way, and restarted', async () => {
+    // analytics reads on while earlier batches are being stored (write-behind), so the moment that matters is
+    // a kill with batches read and not stored. The store is frozen to hold it there: analytics keeps reading
+    // the second half of the stream (its offsets must not be committed: none of it is stored) until its cap
+    // of pending events, and is killed. Offsets committed as read would lose those answers for good.
+    const business = await publishBusiness();
+    const events = Array.from({ length: ANSWERS }, (_, i) => answer(business.businessId, i));
+    const half = Math.floor(ANSWERS / 2);
+    for (let offset = 0; offset < half; offset += BATCH) await publish('feedback.requests.v1', events.slice(offset, Math.min(offset + BATCH, half)));
+    await eventually('analytics to count part of the stream', async () => (analyticsCounter(await businessDays(business.businessId), 'feedback.answered') > 0 ? true : undefined), 120_000);
+
+    const store = pidListeningOn(profile().ports.mongo);
+    process.kill(store, 'SIGSTOP');
+    try {
+      for (let offset = half; offset < ANSWERS; offset += BATCH) await publish('feedback.requests.v1', events.slice(offset, offset + BATCH));
+      // Longer than the interval at which stored offsets are committed (1 s): whatever would be committed, is.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      crash('analytics');
+    } finally {
+      process.kill(store, 'SIGCONT');
+    }
+    restarted.push(await restart('analytics', 'after-writes-under-way'));
+
+    const answered = await eventually(
+      `all ${ANSWERS} answers counted`,
+      async () => {
+        const count = analyticsCounter(await businessDays(business.businessId), 'feedback.answered');
+        return count >= ANSWERS ? count : undefined;
+      },
+      180_000,
+    );
+    // Counted once each, not again later (a redelivered batch is found recorded).
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const days = await businessDays(business.businessId);
+    expect(answered).toBe(ANSWERS);
+    expect(analyticsCounter(days, 'feedback.answered')).toBe(ANSWERS);
+    for (const score of [1, 2, 3, 4, 5]) expect(analyticsCounter(days, `feedback.csat.${score}`)).toBe(events.filter((_, i) => (i % 5) + 1 === score).length);
+    const keys = new Set(events.map((e) => e.key));
+    const lettered = await readAll('feedback.requests.v1.dlq', (m) => keys.has(m.key?.toString() ?? '') && m.headers?.['dlq-consumer-group']?.toString() === 'analytics');
+    expect(lettered).toHaveLength(0);
+    process.stdout.write(`crash: ${ANSWERS} answers, analytics killed with the store frozen and half the stream read, ${answered} counted once each, 0 dead letters\n`);
   });
 
   it('sends every email once (one Message-ID each) while notifications is killed and restarted mid-stream', async () => {

@@ -4,6 +4,7 @@ import { envelope, eventually, mailCountsByRecipient, profile, publish, publishB
 import { answerData, informationRequestedData } from './events';
 import { counter, groupLag, sharedBy } from './consumer-groups';
 import { crash, restart, terminate } from './processes';
+import { analyticsCounter } from './analytics';
 
 const ANSWERS = Number(process.env.FAULT_SCALE_ANSWERS ?? 2000);
 const REVIEWS = 500;
@@ -28,17 +29,6 @@ const STREAM_TOPIC: Record<ServiceName, string> = {
 type Message = { key: string; value: string };
 const message = (key: string, type: string, data: Record<string, unknown>, source = 'requests'): Message => ({ key, value: JSON.stringify(envelope(type, data, { source })) });
 const slice = (messages: Message[], round: number) => messages.slice(Math.floor((messages.length * round) / ROUNDS), Math.floor((messages.length * (round + 1)) / ROUNDS));
-
-/** Sum of one analytics counter (e.g. `feedback.csat.4`) over a business's days. */
-function analyticsCounter(days: { c?: Record<string, unknown> }[], key: string): number {
-  let sum = 0;
-  for (const day of days) {
-    let node: unknown = day.c;
-    for (const part of key.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
-    sum += typeof node === 'number' ? node : 0;
-  }
-  return sum;
-}
 
 /**
  * Scale-out: every consumer service runs as two instances in ONE consumer group

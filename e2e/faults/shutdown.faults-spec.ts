@@ -25,6 +25,15 @@ function streamEvent(key: string, type: string, data: Record<string, unknown>, s
   return { key, value: JSON.stringify(event), eventId: event.id };
 }
 
+/** A stream of ANSWERS answers to one business, requested an hour ago. */
+function answerStream(businessId: string): StreamEvent[] {
+  const requestedAt = new Date(Date.now() - 3_600_000).toISOString();
+  return Array.from({ length: ANSWERS }, (_, i) => {
+    const requestId = `shutdown-${randomUUID()}`;
+    return streamEvent(requestId, 'FeedbackSubmitted', answerData(requestId, businessId, i, { person: `shutdown-person-${i}`, requestedAt }));
+  });
+}
+
 /** One consumer service under SIGTERM. */
 interface Case {
   service: ServiceName;
@@ -193,21 +202,37 @@ async function sigtermMidStream(c: Case): Promise<void> {
 describe('graceful shutdown: SIGTERM mid-stream', () => {
   it('feedback-store (batch handler) finishes and commits what it took, and exits 0', async () => {
     const businessId = `b-shutdown-${randomUUID()}`;
-    const requestedAt = new Date(Date.now() - 3_600_000).toISOString();
     await sigtermMidStream({
       service: 'feedback-store',
       topic: 'feedback.requests.v1',
       ownIdempotency: true,
       stopAfter: Math.floor(ANSWERS / 4),
-      prepare: async () =>
-        Array.from({ length: ANSWERS }, (_, i) => {
-          const requestId = `shutdown-${randomUUID()}`;
-          return streamEvent(requestId, 'FeedbackSubmitted', answerData(requestId, businessId, i, { person: `shutdown-person-${i}`, requestedAt }));
-        }),
+      prepare: async () => answerStream(businessId),
       // One document per answer (_id is the request id): present or not.
       effects: async (prefix) => {
         const stored = await withDatabase('feedback-store', (db) => db.collection('feedback_answers').find({ businessId }, { projection: { _id: 1 } }).toArray(), prefix);
         return new Map(stored.map((doc) => [String(doc._id), 1]));
+      },
+    });
+  });
+
+  it('analytics (batches stored behind reading) finishes the writes under way, commits what is stored, and exits 0', async () => {
+    await sigtermMidStream({
+      service: 'analytics',
+      topic: 'feedback.requests.v1',
+      ownIdempotency: true,
+      stopAfter: Math.floor(ANSWERS / 4),
+      prepare: async () => answerStream(`b-shutdown-${randomUUID()}`),
+      // Each event counted is recorded once in the record of the write that counted it: how many times each answer was.
+      effects: async (prefix, stream) => {
+        const keyOf = new Map(stream.map((e) => [e.eventId, e.key]));
+        const records = await withDatabase('analytics', (db) => db.collection<{ ids: string[] }>('applied_batches').find({}, { projection: { ids: 1 } }).toArray(), prefix);
+        const counted = new Map<string, number>();
+        for (const id of records.flatMap((r) => r.ids)) {
+          const key = keyOf.get(id);
+          if (key) counted.set(key, (counted.get(key) ?? 0) + 1);
+        }
+        return counted;
       },
     });
   });

@@ -1,13 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, EventPattern, Server } from '@nestjs/microservices';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { findTopic, type Envelope, type TopicDefinition } from '@feedback/contracts';
 import type { EventPublisher } from './event-publisher';
 import { OwnIdempotency, type ProcessedEvents } from './idempotency';
-import { processBatch, type BatchResult } from './batch-processor';
+import { processBatch, type BatchOutcome, type BatchResult } from './batch-processor';
 import { processMessage, type ProcessOutcome, type ProcessorDeps } from './message-processor';
 import { backoffMs } from './failures';
+import { OffsetLedger, type LedgerEntry } from './offset-ledger';
 
 export interface KafkaEventServerOptions {
   kafka: Kafka;
@@ -26,6 +27,8 @@ export interface KafkaEventServerOptions {
    * instead of staying deaf (and unhealthy) until someone restarts it.
    */
   recreateAfterMs?: number;
+  /** How often a consumer with a `writeBehind` handler commits what is stored (default 1 s, kafkajs's auto-commit interval otherwise). */
+  storedCommitIntervalMs?: number;
 }
 
 const BATCH_SUFFIX = '#batch';
@@ -50,6 +53,14 @@ const FETCH_MIN_BYTES = 65_536;
 const FETCH_MAX_WAIT_MS = 100;
 const OWN_IDEMPOTENCY = new OwnIdempotency();
 const RECREATE_AFTER_MS = 60_000;
+const STORED_COMMIT_INTERVAL_MS = 1000;
+/**
+ * The last commit of a closing write-behind consumer. kafkajs retries a commit
+ * as long as the consumer runs (our retry settings: without end), so with the
+ * broker gone it would keep the process from exiting; what is not committed is
+ * redelivered, which the handler absorbs.
+ */
+const CLOSING_COMMIT_TIMEOUT_MS = 10_000;
 
 /**
  * Marks a controller method as the handler of every event on `topic`. It
@@ -89,6 +100,19 @@ export interface BatchHandlerOptions {
    * so a service pays nothing for the events of a hot topic it ignores.
    */
   types?: readonly string[];
+  /**
+   * Storing a batch takes longer than reading the next one, the handler's
+   * effects do not depend on the order of its events (counts), and it is
+   * idempotent on its own (`ownIdempotency`, required). The consumer then goes
+   * on reading and handing over the next batches while earlier ones are still
+   * being stored, up to `maxPendingEvents` handed over and not yet stored (the
+   * memory they hold). Instead of waiting, a handler then gets more events per
+   * write. Offsets are no longer committed as read: a partition's committed
+   * offset moves only past batches that are all stored (OffsetLedger), so a
+   * crash redelivers whatever was not, and a batch that could not be stored
+   * makes the consumer start over from the committed offsets.
+   */
+  writeBehind?: { maxPendingEvents: number };
 }
 
 /** Context handed to `@Ctx()` in event handlers. */
@@ -120,6 +144,18 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private generation = 0;
   /** Batches being handled now, one per partition consumed at once. */
   private readonly inFlight = new Set<Promise<void>>();
+  /**
+   * Set when a handler stores behind reading (`writeBehind`): what may be
+   * committed. Auto-commit is then off for the whole consumer, and every
+   * handler's runs go through the ledger. A new one per group generation (a
+   * rebalance restarts reading from the committed offsets).
+   */
+  private ledger?: OffsetLedger;
+  /** Batches handed over behind reading and not yet stored, with their sizes. */
+  private readonly storing = new Map<Promise<void>, number>();
+  private storingEvents = 0;
+  private committing: Promise<void> = Promise.resolve();
+  private commitTimer?: NodeJS.Timeout;
   private readonly log = new Logger('KafkaEventServer');
 
   constructor(private readonly options: KafkaEventServerOptions) {
@@ -140,9 +176,18 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       if (patterns.includes(name) && patterns.includes(`${name}${BATCH_SUFFIX}`)) throw new Error(`${name} has both an @OnTopic and an @OnTopicBatch handler; keep one`);
       return topic;
     });
+    const writeBehind = patterns.filter((pattern) => (this.getHandlerByPattern(pattern)?.extras as BatchHandlerOptions | undefined)?.writeBehind);
+    for (const pattern of writeBehind) {
+      if (!(this.getHandlerByPattern(pattern)!.extras as BatchHandlerOptions).ownIdempotency) throw new Error(`${pattern}: writeBehind needs ownIdempotency (two batches of a partition may be stored at once)`);
+    }
     callback();
     if (topics.length === 0) return;
     this.topics = topics;
+    if (writeBehind.length > 0) {
+      this.ledger = new OffsetLedger();
+      this.commitTimer = setInterval(() => void this.commitStored(), this.options.storedCommitIntervalMs ?? STORED_COMMIT_INTERVAL_MS);
+      this.commitTimer.unref();
+    }
     const recreateAfterMs = this.options.recreateAfterMs ?? RECREATE_AFTER_MS;
     this.watchdog = setInterval(() => this.recreateIfWedged(recreateAfterMs), Math.max(100, recreateAfterMs / 4));
     this.watchdog.unref();
@@ -171,7 +216,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       this.consumer = undefined;
       this.generation++;
       await replaced?.disconnect().catch(() => undefined);
-      await Promise.allSettled([...this.inFlight]);
+      await Promise.allSettled([...this.inFlight, ...this.storing.keys()]);
       if (this.closing) return;
       this.outOfGroupSince = Date.now();
       // Not awaited: a new consumer that wedges while joining is itself recreated later.
@@ -212,7 +257,11 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     this.consumer = consumer;
     // A replaced consumer says nothing about the current one's state.
     consumer.on(consumer.events.GROUP_JOIN, () => {
-      if (this.isCurrent(consumer)) this.outOfGroupSince = undefined;
+      if (!this.isCurrent(consumer)) return;
+      this.outOfGroupSince = undefined;
+      // Reading starts over from the committed offsets: batches of the previous generation still being
+      // stored settle in the old ledger, and whatever of them was not committed is read again.
+      if (this.ledger) this.ledger = new OffsetLedger();
     });
     consumer.on(consumer.events.DISCONNECT, () => {
       if (this.isCurrent(consumer)) this.leftGroup();
@@ -249,8 +298,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       // Partitions are independent (order is kept within each): while one partition's batch
       // waits on the store, another's can be decoded and written. Three: the topics' partitions.
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-      autoCommit: true,
-      autoCommitInterval: 1000,
+      // With a ledger, kafkajs must commit nothing itself: what it would commit is what was read.
+      autoCommit: !this.ledger,
+      autoCommitInterval: this.ledger ? undefined : 1000,
       eachBatchAutoResolve: false,
       eachBatch: async (payload) => {
         if (this.isCurrent(consumer)) return this.tracked(this.consumeBatch(payload));
@@ -266,6 +316,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
 
   private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary, uncommittedOffsets }: EachBatchPayload): Promise<void> {
     const topic = findTopic(batch.topic)!;
+    const partition = batch.partition;
     const deps: Omit<ProcessorDeps, 'handle'> = {
       groupId: this.options.groupId,
       processed: this.options.processed,
@@ -276,6 +327,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       log: (level, text, fields) => this.log[level === 'info' ? 'log' : level](fields ? `${text} ${JSON.stringify(fields)}` : text),
       onOutcome: this.options.onOutcome,
     };
+    // Captured: after a rebalance this batch's runs belong to the generation that read them.
+    const ledger = this.ledger;
+    /** The run up to `lastOffset` is stored: with a ledger, it may be committed once every earlier run is. */
+    const stored = (lastOffset: string) => ledger?.settle(ledger.add(topic.name, partition, lastOffset), true);
     const batchHandler = this.getHandlerByPattern(`${topic.name}${BATCH_SUFFIX}`);
     if (batchHandler) {
       const handlerOptions = (batchHandler.extras ?? {}) as BatchHandlerOptions;
@@ -284,23 +339,92 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       for (let start = 0; start < batch.messages.length; start += size) {
         if (!deps.isRunning()) break;
         const run = batch.messages.slice(start, start + size);
-        const handleBatch = (t: TopicDefinition, envelopes: Envelope[]) => this.dispatch<BatchResult | void>(`${t.name}${BATCH_SUFFIX}`, envelopes, batch.partition, run[0]!.offset);
-        if ((await processBatch(topic, batch.partition, run, { ...deps, handleBatch, actsOn: handlerOptions.types })) === 'interrupted') break;
-        resolveOffset(run[run.length - 1]!.offset);
+        const lastOffset = run[run.length - 1]!.offset;
+        if (handlerOptions.writeBehind && ledger) {
+          if (!(await this.makeRoom(run.length, handlerOptions.writeBehind.maxPendingEvents, deps))) break;
+          const work = this.processRun(topic, partition, run, deps, handlerOptions);
+          this.storeBehind(work, ledger.add(topic.name, partition, lastOffset), ledger, run.length, deps.isRunning);
+        } else {
+          if ((await this.processRun(topic, partition, run, deps, handlerOptions)) === 'interrupted') break;
+          stored(lastOffset);
+        }
+        // Read on from here, whether the run is stored yet or (write-behind) still being stored.
+        resolveOffset(lastOffset);
         await heartbeat();
-        await commitOffsetsIfNecessary();
+        if (!ledger) await commitOffsetsIfNecessary();
       }
     } else {
       for (const message of batch.messages) {
         if (!deps.isRunning()) break;
-        const handle = (t: TopicDefinition, envelope: Envelope) => this.dispatch<void>(t.name, envelope, batch.partition, message.offset);
-        if ((await processMessage(topic, batch.partition, message, { ...deps, handle })) === 'interrupted') break;
+        const handle = (t: TopicDefinition, envelope: Envelope) => this.dispatch<void>(t.name, envelope, partition, message.offset);
+        if ((await processMessage(topic, partition, message, { ...deps, handle })) === 'interrupted') break;
+        stored(message.offset);
         resolveOffset(message.offset);
         await heartbeat();
       }
     }
-    // Stopping: commit what was resolved now rather than at the next auto-commit interval.
-    await commitOffsetsIfNecessary(this.running ? undefined : uncommittedOffsets());
+    // Stopping: commit what was resolved now rather than at the next auto-commit interval (with a
+    // ledger, close() commits what is stored once every batch still being stored is done).
+    if (!ledger) await commitOffsetsIfNecessary(this.running ? undefined : uncommittedOffsets());
+  }
+
+  /** A run of a partition through its batch handler (its closures keep the run's first offset, not the run). */
+  private processRun(topic: TopicDefinition, partition: number, run: KafkaMessage[], deps: Omit<ProcessorDeps, 'handle'>, options: BatchHandlerOptions): Promise<BatchOutcome> {
+    const firstOffset = run[0]!.offset;
+    const handleBatch = (t: TopicDefinition, envelopes: Envelope[]) => this.dispatch<BatchResult | void>(`${t.name}${BATCH_SUFFIX}`, envelopes, partition, firstOffset);
+    return processBatch(topic, partition, run, { ...deps, handleBatch, actsOn: options.types });
+  }
+
+  /** Waits until `size` more events fit under the cap of events being stored; false if the consumer stops meanwhile. */
+  private async makeRoom(size: number, maxPendingEvents: number, deps: Pick<ProcessorDeps, 'isRunning' | 'heartbeat'>): Promise<boolean> {
+    while (this.storingEvents > 0 && this.storingEvents + size > maxPendingEvents && deps.isRunning()) {
+      await Promise.race(this.storing.keys());
+      await deps.heartbeat?.();
+    }
+    return deps.isRunning();
+  }
+
+  /**
+   * Lets a run be stored while reading goes on. Its outcome settles its ledger
+   * entry: `interrupted` (the consumer stopping) leaves it uncommitted. A run
+   * that failed outright (only an infrastructure call given up on, as the
+   * consumer stops) while the consumer still runs would leave its partition
+   * stuck behind it: the consumer starts over from the committed offsets.
+   */
+  private storeBehind(work: Promise<'done' | 'interrupted'>, entry: LedgerEntry, ledger: OffsetLedger, size: number, isRunning: () => boolean): void {
+    this.storingEvents += size;
+    const settled = work
+      .then(
+        (outcome) => ledger.settle(entry, outcome === 'done'),
+        (error: unknown) => {
+          ledger.settle(entry, false);
+          const reason = `a batch of ${entry.topic}[${entry.partition}] up to offset ${entry.lastOffset} was not stored: ${(error as Error).message}`;
+          if (isRunning() && ledger === this.ledger && !this.closing) void this.recreate(reason);
+          else this.log.warn(reason);
+        },
+      )
+      .finally(() => {
+        this.storing.delete(settled);
+        this.storingEvents -= size;
+      });
+    this.storing.set(settled, size);
+  }
+
+  /** Commits the ledger's stored positions (write-behind consumers: on an interval, and on close). */
+  private commitStored(): Promise<void> {
+    this.committing = this.committing.then(async () => {
+      const consumer = this.consumer;
+      const ledger = this.ledger;
+      const commits = ledger?.committable() ?? [];
+      if (!consumer || commits.length === 0) return;
+      try {
+        await consumer.commitOffsets(commits);
+        ledger!.committed(commits);
+      } catch (error) {
+        this.log.warn(`committing stored offsets failed, trying again at the next turn: ${(error as Error).message}`);
+      }
+    });
+    return this.committing;
   }
 
   private async dispatch<T>(pattern: string, payload: Envelope | Envelope[], partition: number, offset: string): Promise<T | undefined> {
@@ -332,7 +456,13 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     // running (partitions consumed at once), and the store would be closed under it. Batches
     // handed over from now on see `running` false and do nothing.
     await Promise.allSettled([...this.inFlight]);
+    // Batches stored behind reading finish their write (or give up retrying), then what is stored is committed.
+    await Promise.allSettled([...this.storing.keys()]);
     await this.recreating;
+    clearInterval(this.commitTimer);
+    let timeout: NodeJS.Timeout | undefined;
+    await Promise.race([this.commitStored(), new Promise((resolve) => (timeout = setTimeout(resolve, CLOSING_COMMIT_TIMEOUT_MS)))]);
+    clearTimeout(timeout);
     await this.consumer?.disconnect();
     this.consumer = undefined;
   }

@@ -16,8 +16,14 @@ const counted = new Counter({
   registers: [metricsRegistry],
 });
 
-/** Most events counted by one write of the business-days (a batch of each of three partitions). */
-const MAX_EVENTS_PER_WRITE = 6000;
+/**
+ * Most events handed to counting and not yet stored (the consumer reads on
+ * while earlier batches are stored), and so the most one write of the
+ * business-days counts: a lane catching up writes what waits at once. 6,000
+ * and 8,000 measured alike (pipeline 31.7 against 32.0-32.2 s, peak RSS 247
+ * against 241-261 MB); the smaller holds less.
+ */
+export const MAX_PENDING_EVENTS = 6000;
 
 /**
  * Writes under way at once, each for its own share of the business-days. One
@@ -71,7 +77,7 @@ export class AggregationService {
     private readonly repository: AggregatesRepository,
     private readonly settings: AnalyticsSettings,
   ) {
-    this.lanes = Array.from({ length: WRITE_LANES }, () => new GroupCommit((contributions: EventContribution[]) => this.repository.applyMany(contributions), MAX_EVENTS_PER_WRITE));
+    this.lanes = Array.from({ length: WRITE_LANES }, () => new GroupCommit((contributions: EventContribution[]) => this.repository.applyMany(contributions), MAX_PENDING_EVENTS));
   }
 
   /** Counts one validated event (idempotent on its id). */
