@@ -165,7 +165,8 @@ function writeBehindServer(maxPendingEvents: number) {
   const consumers: ScriptedConsumer[] = [];
   const kafka = { consumer: () => (consumers.push(new ScriptedConsumer()), consumers.at(-1)) } as unknown as Kafka;
   const publisher = { connect: async () => undefined } as unknown as EventPublisher;
-  const server = new KafkaEventServer({ kafka, groupId: 'spec', publisher, processed: {} as ProcessedEvents, storedCommitIntervalMs: 10 });
+  const beingStored: number[] = [];
+  const server = new KafkaEventServer({ kafka, groupId: 'spec', publisher, processed: {} as ProcessedEvents, storedCommitIntervalMs: 10, onEventsBeingStored: (events) => void beingStored.push(events) });
   const calls: HeldCall[] = [];
   const handler = (events: Envelope[]) => new Promise<void>((resolve, reject) => void calls.push({ events, store: resolve, fail: reject }));
   server.addHandler(`${USERS}#batch`, handler, true, { ownIdempotency: true, writeBehind: { maxPendingEvents } });
@@ -187,7 +188,7 @@ function writeBehindServer(maxPendingEvents: number) {
     } as unknown as EachBatchPayload;
     return { resolved, done: consumer.config!.eachBatch!(payload) };
   };
-  return { server, consumers, calls, deliver };
+  return { server, consumers, calls, deliver, beingStored };
 }
 
 describe('KafkaEventServer with a write-behind handler (batches stored while the next are read)', () => {
@@ -235,8 +236,8 @@ describe('KafkaEventServer with a write-behind handler (batches stored while the
     expect(consumers[0]!.commits).toEqual([{ topic: USERS, partition: 0, offset: '4' }]);
   });
 
-  it('waits for room once maxPendingEvents are being stored', async () => {
-    const { calls, deliver } = await started(4);
+  it('waits for room once maxPendingEvents are being stored, and reports the events being stored', async () => {
+    const { calls, deliver, beingStored } = await started(4);
     await deliver(0, [0, 1]).done;
     await deliver(1, [0, 1]).done;
     let third = false;
@@ -247,6 +248,7 @@ describe('KafkaEventServer with a write-behind handler (batches stored while the
     calls[1]!.store();
     await waiting;
     expect(calls).toHaveLength(3);
+    expect(beingStored).toEqual([2, 4, 2, 4]);
   });
 
   it('on close, waits for the batches being stored and commits them before leaving the group', async () => {

@@ -17,6 +17,8 @@ export interface KafkaEventServerOptions {
   processed: ProcessedEvents;
   /** Called for every consumed message (metrics). */
   onOutcome?: (outcome: ProcessOutcome, topic: string) => void;
+  /** Called whenever the number of events handed to `writeBehind` handlers and not yet stored changes (metrics). */
+  onEventsBeingStored?: (events: number) => void;
   /** Most events handed to one call of a batch handler (bounds memory and the work redone after a crash). */
   maxBatchSize?: number;
   /** Partitions processed at once (default 3); each keeps its own order. */
@@ -393,6 +395,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
    */
   private storeBehind(work: Promise<'done' | 'interrupted'>, entry: LedgerEntry, ledger: OffsetLedger, size: number, isRunning: () => boolean): void {
     this.storingEvents += size;
+    this.options.onEventsBeingStored?.(this.storingEvents);
     const settled = work
       .then(
         (outcome) => ledger.settle(entry, outcome === 'done'),
@@ -406,6 +409,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       .finally(() => {
         this.storing.delete(settled);
         this.storingEvents -= size;
+        this.options.onEventsBeingStored?.(this.storingEvents);
       });
     this.storing.set(settled, size);
   }

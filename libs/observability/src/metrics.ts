@@ -1,6 +1,6 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per process; services add their own metrics to it. */
 export const metricsRegistry = new Registry();
@@ -18,6 +18,13 @@ export const consumedMessages = new Counter({
   name: 'kafka_consumed_messages_total',
   help: 'Consumed Kafka messages by topic and outcome (handled, duplicate, skipped, dead-lettered)',
   labelNames: ['topic', 'outcome'],
+  registers: [metricsRegistry],
+});
+
+/** Events read and handed to write-behind handlers (analytics' counting), not yet stored: their offsets are not committed. */
+export const eventsBeingStored = new Gauge({
+  name: 'kafka_events_being_stored',
+  help: 'Events handed to write-behind batch handlers and not yet stored (their offsets wait to be committed)',
   registers: [metricsRegistry],
 });
 

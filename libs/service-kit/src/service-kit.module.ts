@@ -8,7 +8,7 @@ import { databaseName, kafkaSecurity, mongoSecurity, type MongoSecurity, type Pl
 import { KeyRing, type PiiKey } from '@feedback/pii';
 import { HttpErrorFilter } from '@feedback/http';
 import { createKafka, EventPublisher, KafkaEventServer, ProcessedEvents, type KafkaSasl, type KafkaTls } from '@feedback/messaging';
-import { consumedMessages, HttpMetricsMiddleware, loggerModule } from '@feedback/observability';
+import { consumedMessages, eventsBeingStored, HttpMetricsMiddleware, loggerModule } from '@feedback/observability';
 import { MongoModule } from '@feedback/persistence';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { HealthRegistry, InfrastructureHealth, KafkaAdmin, PlatformController } from './platform.controllers';
@@ -120,6 +120,7 @@ export class ServiceKitModule implements NestModule, OnApplicationShutdown {
               publisher,
               processed,
               onOutcome: (outcome, topic) => consumedMessages.inc({ topic, outcome }),
+              onEventsBeingStored: (events) => eventsBeingStored.set(events),
             }),
         },
         InfrastructureHealth,
