@@ -108,8 +108,9 @@ export interface BatchHandlerOptions {
    * idempotent on its own (`ownIdempotency`, required). The consumer then goes
    * on reading and handing over the next batches while earlier ones are still
    * being stored, up to `maxPendingEvents` handed over and not yet stored (the
-   * memory they hold). Instead of waiting, a handler then gets more events per
-   * write. Offsets are no longer committed as read: a partition's committed
+   * memory they hold). Reading no longer waits on each write, and a handler
+   * that groups what arrives meanwhile (analytics' lanes) writes more events at
+   * once. Offsets are no longer committed as read: a partition's committed
    * offset moves only past batches that are all stored (OffsetLedger), so a
    * crash redelivers whatever was not, and a batch that could not be stored
    * makes the consumer start over from the committed offsets.
