@@ -11,8 +11,8 @@ import { AggregatesRepository } from '../mongo/aggregates.repository';
  * fetch): batches are read while earlier ones are stored (the transport's
  * write-behind, which commits offsets only past what is stored), and what
  * arrives meanwhile is written together by AggregationService's lanes, so each
- * day write carries more events. The bench's pipeline, alternate runs of 12-06:
- * 31.3-32.2 s against 36.1 s (docs/performance.md).
+ * day write carries more events. The bench's pipeline, two pairs of alternated
+ * runs (12-06): 29.7 and 32.8 s against 32.7 and 34.8 s (docs/performance.md).
  */
 const STORE_BEHIND_READING = { maxPendingEvents: MAX_PENDING_EVENTS };
 
