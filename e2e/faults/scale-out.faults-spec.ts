@@ -4,7 +4,7 @@ import { envelope, eventually, mailCountsByRecipient, profile, publish, publishB
 import { answerData, informationRequestedData } from './events';
 import { counter, groupLag, sharedBy } from './consumer-groups';
 import { crash, restart, terminate } from './processes';
-import { analyticsCounter } from './analytics';
+import { analyticsCounter, businessDays } from './analytics';
 
 const ANSWERS = Number(process.env.FAULT_SCALE_ANSWERS ?? 2000);
 const REVIEWS = 500;
@@ -142,7 +142,7 @@ describe('scale-out: two instances of every consumer service in one group', () =
 
     const [storedAnswers, days, requestsDb, reportingDb, emails] = await Promise.all([
       withDatabase('feedback-store', (db) => db.collection('feedback_answers').find({ businessId: business.businessId }, { projection: { _id: 1 } }).toArray()),
-      withDatabase('analytics', (db) => db.collection<{ c?: Record<string, unknown> }>('business_days').find({ businessId: business.businessId }).toArray()),
+      businessDays(business.businessId),
       withDatabase('requests', async (db) => ({
         reviews: await db.collection('reviews').countDocuments({ businessId: business.businessId }),
         conversations: await db.collection('conversations').countDocuments({ businessId: business.businessId }),

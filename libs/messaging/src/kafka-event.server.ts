@@ -179,10 +179,11 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       if (patterns.includes(name) && patterns.includes(`${name}${BATCH_SUFFIX}`)) throw new Error(`${name} has both an @OnTopic and an @OnTopicBatch handler; keep one`);
       return topic;
     });
-    const writeBehind = patterns.filter((pattern) => (this.getHandlerByPattern(pattern)?.extras as BatchHandlerOptions | undefined)?.writeBehind);
-    for (const pattern of writeBehind) {
-      if (!(this.getHandlerByPattern(pattern)!.extras as BatchHandlerOptions).ownIdempotency) throw new Error(`${pattern}: writeBehind needs ownIdempotency (two batches of a partition may be stored at once)`);
-    }
+    const writeBehind = patterns.filter((pattern) => {
+      const options = (this.getHandlerByPattern(pattern)?.extras ?? {}) as BatchHandlerOptions;
+      if (options.writeBehind && !options.ownIdempotency) throw new Error(`${pattern}: writeBehind needs ownIdempotency (two batches of a partition may be stored at once)`);
+      return options.writeBehind !== undefined;
+    });
     callback();
     if (topics.length === 0) return;
     this.topics = topics;
@@ -371,7 +372,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     if (!ledger) await commitOffsetsIfNecessary(this.running ? undefined : uncommittedOffsets());
   }
 
-  /** A run of a partition through its batch handler (its closures keep the run's first offset, not the run). */
+  /** A run of a partition through its batch handler, awaited or stored behind reading. */
   private processRun(topic: TopicDefinition, partition: number, run: KafkaMessage[], deps: Omit<ProcessorDeps, 'handle'>, options: BatchHandlerOptions): Promise<BatchOutcome> {
     const firstOffset = run[0]!.offset;
     const handleBatch = (t: TopicDefinition, envelopes: Envelope[]) => this.dispatch<BatchResult | void>(`${t.name}${BATCH_SUFFIX}`, envelopes, partition, firstOffset);

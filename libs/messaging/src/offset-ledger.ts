@@ -40,9 +40,13 @@ interface PartitionLedger {
 export class OffsetLedger {
   private readonly partitions = new Map<string, PartitionLedger>();
 
+  private static keyOf(topic: string, partition: number): string {
+    return `${topic}\u0000${partition}`;
+  }
+
   /** Records a run handed to a handler; runs of a partition must be added in offset order. */
   add(topic: string, partition: number, lastOffset: string): LedgerEntry {
-    const key = `${topic}\u0000${partition}`;
+    const key = OffsetLedger.keyOf(topic, partition);
     let ledger = this.partitions.get(key);
     if (!ledger) this.partitions.set(key, (ledger = { topic, partition, waiting: [] }));
     const previous = ledger.waiting.at(-1)?.lastOffset ?? (ledger.position === undefined ? undefined : (BigInt(ledger.position) - 1n).toString());
@@ -56,7 +60,7 @@ export class OffsetLedger {
   settle(entry: LedgerEntry, stored: boolean): void {
     if (entry.state !== 'pending') return;
     entry.state = stored ? 'stored' : 'failed';
-    const ledger = this.partitions.get(`${entry.topic}\u0000${entry.partition}`);
+    const ledger = this.partitions.get(OffsetLedger.keyOf(entry.topic, entry.partition));
     if (!ledger) return;
     while (ledger.waiting[0]?.state === 'stored') ledger.position = (BigInt(ledger.waiting.shift()!.lastOffset) + 1n).toString();
   }
@@ -71,7 +75,7 @@ export class OffsetLedger {
   /** These positions are committed to the group. */
   committed(commits: readonly OffsetCommit[]): void {
     for (const { topic, partition, offset } of commits) {
-      const ledger = this.partitions.get(`${topic}\u0000${partition}`);
+      const ledger = this.partitions.get(OffsetLedger.keyOf(topic, partition));
       if (ledger && (ledger.committed === undefined || BigInt(offset) > BigInt(ledger.committed))) ledger.committed = offset;
     }
   }
