@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ManagedProcess } from '../../tools/stack/stack.ts';
 import { envelope, eventually, inbox, profile, publish, publishBusiness, readAll, urls, withDatabase } from '../src/support';
-import { answerData, informationRequestedData } from './events';
+import { answerData, feedbackRequestedData, informationRequestedData } from './events';
 import { crash, pidListeningOn, restart } from './processes';
 import { analyticsCounter, businessDays } from './analytics';
 
@@ -21,6 +21,49 @@ function answer(businessId: string, i: number) {
       ),
     ),
   };
+}
+
+/** EMAILS people made known to notifications (each gets one email). */
+async function knownReviewers(): Promise<{ userId: string; email: string }[]> {
+  const reviewers = Array.from({ length: EMAILS }, (_, i) => ({ userId: `fault-reviewer-${randomUUID()}`, email: `fault.${i}.${randomUUID()}@mail.example` }));
+  await publish(
+    'upstream.users.v1',
+    reviewers.map((r) => ({ key: r.userId, value: JSON.stringify(envelope('UserProfileUpdated', { userId: r.userId, email: r.email, preferredLanguage: 'en', displayName: 'Reviewer' })) })),
+  );
+  await eventually('the contacts', async () =>
+    (await withDatabase('notifications', (db) => db.collection('contacts').countDocuments({ _id: { $in: reviewers.map((r) => r.userId) } as never }))) === EMAILS ? true : undefined,
+  );
+  return reviewers;
+}
+
+/** One request event per reviewer, keyed by its request id. */
+function requestsFor(reviewers: readonly { userId: string }[], event: (requestId: string, userId: string) => object): { key: string; value: string }[] {
+  return reviewers.map((reviewer) => {
+    const requestId = `fault-rq-${randomUUID()}`;
+    return { key: requestId, value: JSON.stringify(event(requestId, reviewer.userId)) };
+  });
+}
+
+/**
+ * Waits until every reviewer has an email, then checks it is one email each, as its Message-ID (the
+ * notification id) says. SMTP has no transactions: a kill -9 between the server accepting an email and the
+ * delivery record saying so resends that email after the restart, with the same Message-ID, so the receiving
+ * server drops it (RFC 5322 3.6.4). Returns how many were resent so.
+ */
+async function expectOneEmailEach(reviewers: readonly { email: string }[]): Promise<number> {
+  await eventually(
+    `${reviewers.length} emails`,
+    async () => {
+      const perReviewer = await Promise.all(reviewers.map(async (r) => (await inbox(r.email)).length));
+      return perReviewer.every((n) => n >= 1) ? perReviewer : undefined;
+    },
+    240_000,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const inboxes = await Promise.all(reviewers.map((r) => inbox(r.email)));
+  const distinct = inboxes.map((mails) => new Set(mails.map((m) => String(m.headers['message-id']))).size);
+  expect(distinct.filter((n) => n !== 1)).toEqual([]);
+  return inboxes.reduce((sum, mails) => sum + mails.length - 1, 0);
 }
 
 /**
@@ -110,27 +153,8 @@ describe('crash: kill -9 of consumers under load', () => {
 
   it('sends every email once (one Message-ID each) while notifications is killed and restarted mid-stream', async () => {
     const business = await publishBusiness();
-    const reviewers = Array.from({ length: EMAILS }, (_, i) => ({ userId: `fault-reviewer-${randomUUID()}`, email: `fault.${i}.${randomUUID()}@mail.example` }));
-    await publish(
-      'upstream.users.v1',
-      reviewers.map((r) => ({ key: r.userId, value: JSON.stringify(envelope('UserProfileUpdated', { userId: r.userId, email: r.email, preferredLanguage: 'en', displayName: 'Reviewer' })) })),
-    );
-    await eventually('the contacts', async () =>
-      (await withDatabase('notifications', (db) => db.collection('contacts').countDocuments({ _id: { $in: reviewers.map((r) => r.userId) } as never }))) === EMAILS ? true : undefined,
-    );
-    const requested = reviewers.map((reviewer) => {
-      const requestId = `fault-ir-${randomUUID()}`;
-      return {
-        key: requestId,
-        value: JSON.stringify(
-          envelope(
-            'InformationRequested',
-            informationRequestedData(requestId, business, reviewer.userId),
-            { source: 'requests' },
-          ),
-        ),
-      };
-    });
+    const reviewers = await knownReviewers();
+    const requested = requestsFor(reviewers, (requestId, userId) => envelope('InformationRequested', informationRequestedData(requestId, business, userId), { source: 'requests' }));
     const third = Math.ceil(EMAILS / 3);
     await publish('info.requests.v1', requested.slice(0, third));
     crash('notifications');
@@ -138,24 +162,40 @@ describe('crash: kill -9 of consumers under load', () => {
     restarted.push(await restart('notifications', 'after-crash'));
     await publish('info.requests.v1', requested.slice(2 * third));
 
-    const counts = await eventually(
-      `${EMAILS} emails`,
-      async () => {
-        const perReviewer = await Promise.all(reviewers.map(async (r) => (await inbox(r.email)).length));
-        return perReviewer.every((n) => n >= 1) ? perReviewer : undefined;
-      },
-      240_000,
-    );
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-    // Exactly one email per reviewer, as its Message-ID (the notification id) says. SMTP has no
-    // transactions: a kill -9 between the server accepting an email and the delivery record
-    // saying so resends that email after the restart, with the same Message-ID, so the
-    // receiving server drops it (RFC 5322 3.6.4). Any resend is counted and reported.
-    const inboxes = await Promise.all(reviewers.map((r) => inbox(r.email)));
-    const distinct = inboxes.map((mails) => new Set(mails.map((m) => String(m.headers['message-id']))).size);
-    expect(distinct.filter((n) => n !== 1)).toEqual([]);
-    expect(counts).toHaveLength(EMAILS);
-    const resent = inboxes.reduce((sum, mails) => sum + mails.length - 1, 0);
+    const resent = await expectOneEmailEach(reviewers);
     process.stdout.write(`crash: ${EMAILS} emails, 1 kill of notifications, ${EMAILS} distinct emails delivered to ${urls().mailWebUrl}, ${resent} resent with the same Message-ID\n`);
+  });
+
+  it('sends every email once when notifications is killed with emails being sent while it reads on (mail server frozen)', async () => {
+    // Feedback requests are emailed while the next batches are read (writeBehind). The mail server is frozen
+    // once part of the stream is out: notifications reads the rest and claims its emails, which cannot be sent,
+    // and is killed. Offsets committed as read would lose those emails for good.
+    const business = await publishBusiness();
+    const reviewers = await knownReviewers();
+    const requested = requestsFor(reviewers, (requestId, userId) => envelope('FeedbackRequested', feedbackRequestedData(requestId, business, userId), { source: 'requests' }));
+    const half = Math.floor(EMAILS / 2);
+    await publish('feedback.requests.v1', requested.slice(0, half));
+    const sent = () => withDatabase('notifications', (db) => db.collection('deliveries').countDocuments({ businessId: business.businessId, status: 'sent' }));
+    await eventually('part of the emails sent', async () => ((await sent()) > 0 ? true : undefined), 120_000);
+
+    const mailServer = pidListeningOn(profile().ports.smtp);
+    process.kill(mailServer, 'SIGSTOP');
+    let claimedUnsent = 0;
+    try {
+      await publish('feedback.requests.v1', requested.slice(half));
+      claimedUnsent = await eventually('emails claimed and held by the frozen mail server', async () => {
+        const sending = await withDatabase('notifications', (db) => db.collection('deliveries').countDocuments({ businessId: business.businessId, status: 'sending' }));
+        return sending > 0 ? sending : undefined;
+      });
+      // Longer than the interval at which what is sent is committed (1 s): whatever would be committed, is.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      crash('notifications');
+    } finally {
+      process.kill(mailServer, 'SIGCONT');
+    }
+    restarted.push(await restart('notifications', 'after-sends-under-way'));
+
+    const resent = await expectOneEmailEach(reviewers);
+    process.stdout.write(`crash: ${EMAILS} emails, notifications killed with ${claimedUnsent} claimed and held by the frozen mail server, ${EMAILS} distinct emails delivered, ${resent} resent with the same Message-ID\n`);
   });
 });

@@ -35,3 +35,18 @@ export function informationRequestedData(requestId: string, business: { business
     expiresAt: new Date(requestedAt.getTime() + 72 * 3_600_000).toISOString(),
   };
 }
+
+/** The data of a FeedbackRequested (answerable for 7 days) of a csat survey: one email to the person asked. */
+export function feedbackRequestedData(requestId: string, business: { businessId: string; admin: { userId: string } }, userId: string, requestedAt = new Date()) {
+  return {
+    requestId,
+    businessId: business.businessId,
+    test: false,
+    conversationId: `conv-${requestId}`,
+    userId,
+    requestedBy: business.admin.userId,
+    survey: { type: 'csat' },
+    requestedAt: requestedAt.toISOString(),
+    expiresAt: new Date(requestedAt.getTime() + 7 * 86_400_000).toISOString(),
+  };
+}
