@@ -33,7 +33,7 @@ ARG PORT=3000
 ENV NODE_ENV=production \
     SERVICE=${SERVICE} \
     PORT=${PORT} \
-    NODE_OPTIONS="--enable-source-maps --max-semi-space-size=8 --max-old-space-size=160" \
+    NODE_OPTIONS="--max-semi-space-size=8 --max-old-space-size=160" \
     MALLOC_ARENA_MAX=2 \
     MALLOC_MMAP_THRESHOLD_=131072
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { topicsToProvision } from '@feedback/contracts';
 import { platformEnvShape } from '@feedback/config';
-import { SERVICE_NODE_FLAGS, SERVICE_PROCESS_ENV } from '../stack/stack.ts';
+import { SERVICE_PROCESS_ENV, serviceNodeFlags } from '../stack/stack.ts';
 
 const root = join(__dirname, '..', '..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
@@ -348,10 +348,16 @@ describe('Dockerfile', () => {
     expect(runtime.slice(lastUser + 1).filter((i) => i.keyword === 'USER')).toEqual([]);
   });
 
-  it('runs a service with the Node flags and environment of the local stack (the bench measures those)', () => {
+  it('runs a service with the Node flags and environment of the local stack in production (the bench measures those)', () => {
     const env = find(runtime, 'ENV').map((i) => i.args).join(' ');
-    expect(env).toContain(`NODE_OPTIONS="${SERVICE_NODE_FLAGS.join(' ')}"`);
+    expect(env).toMatch(/\bNODE_ENV=production\b/);
+    expect(env).toContain(`NODE_OPTIONS="${serviceNodeFlags('production').join(' ')}"`);
     for (const [name, value] of Object.entries(SERVICE_PROCESS_ENV)) expect(env).toMatch(new RegExp(`\\b${name}=${value}\\b`));
+  });
+
+  it('maps stack traces to the TypeScript sources outside production only (source maps cost memory)', () => {
+    expect(serviceNodeFlags('production')).not.toContain('--enable-source-maps');
+    for (const nodeEnv of [undefined, 'development', 'test']) expect(serviceNodeFlags(nodeEnv)).toEqual(['--enable-source-maps', ...serviceNodeFlags('production')]);
   });
 
   it('health-checks GET /health on the service port and exposes it', () => {
