@@ -462,6 +462,8 @@ export async function startMongo(o: MongoOptions): Promise<ManagedProcess> {
     '-XX:+UseSerialGC',
     // STORE_JFR: a file for a Java Flight Recorder profile of the store, written when it stops (to profile a bench run).
     ...(process.env.STORE_JFR ? [`-XX:StartFlightRecording=filename=${process.env.STORE_JFR},settings=profile,dumponexit=true`] : []),
+    // STORE_JAVA_ARGS: extra JVM flags for the store, after the ones above (e.g. `-Xlog:gc`, to study a bench run).
+    ...(process.env.STORE_JAVA_ARGS ?? '').split(' ').filter(Boolean),
     '-Xshare:auto',
     '-cp',
     `${jars}/*`,
