@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KafkaMessage } from 'kafkajs';
 import { upstreamConversationsTopic, upstreamUsersTopic, type Envelope } from '@feedback/contracts';
-import { processBatch, type BatchHandle, type BatchProcessorDeps } from './batch-processor';
+import { processBatch, storedLater, type BatchHandle, type BatchProcessorDeps, type BatchResult } from './batch-processor';
 import { PermanentEventError, TransientEventError } from './failures';
 import { InMemoryProcessedEvents, OwnIdempotency } from './idempotency';
 import type { DeadLetter, ProcessOutcome } from './message-processor';
@@ -128,7 +128,8 @@ describe('processBatch', () => {
     });
     const events = [userEvent(), userEvent()];
     expect(await processBatch(upstreamUsersTopic, 0, events.map((e, i) => message(e, i)), d)).toBe('done');
-    expect(calls).toHaveLength(3);
+    // The retries get the same events (decoded again from their messages: the batch lets go of them after the first call).
+    expect(calls).toEqual(Array(3).fill(events.map((e) => e.id)));
     expect(letters).toHaveLength(0);
   });
 
@@ -154,5 +155,72 @@ describe('processBatch', () => {
     const event = userEvent();
     expect(await processBatch(upstreamUsersTopic, 0, [message(event, 0)], d)).toBe('interrupted');
     expect(await processed.isProcessed(event.id)).toBe(false);
+  });
+
+  describe('a handler that stores later (storedLater)', () => {
+    /** A promise settled from outside, for what a handler stores behind its call. */
+    function later() {
+      let settle: { resolve: (r?: BatchResult) => void; reject: (e: Error) => void } = { resolve: () => undefined, reject: () => undefined };
+      const promise = new Promise<BatchResult | void>((resolve, reject) => (settle = { resolve, reject }));
+      return { promise, ...settle };
+    }
+    const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+    it('is done, and marks the events processed, only once what it stores is stored', async () => {
+      const storing = later();
+      let returned = false;
+      const { d, processed } = deps(async () => {
+        returned = true;
+        return storedLater(storing.promise);
+      });
+      const event = userEvent();
+      let outcome: string | undefined;
+      const run = processBatch(upstreamUsersTopic, 0, [message(event, 0)], d).then((o) => (outcome = o));
+      await flush();
+      expect(returned).toBe(true);
+      expect(outcome).toBeUndefined();
+      expect(await processed.isProcessed(event.id)).toBe(false);
+      storing.resolve();
+      await run;
+      expect(outcome).toBe('done');
+      expect(await processed.isProcessed(event.id)).toBe(true);
+    });
+
+    it('retries the batch with the same events when what it stores fails for now', async () => {
+      const calls: string[][] = [];
+      const { d, letters } = deps(async (_t, envelopes) => {
+        calls.push(idsOf(envelopes));
+        return storedLater(calls.length === 1 ? Promise.reject(new TransientEventError('store unavailable')) : Promise.resolve());
+      });
+      const events = [userEvent(), userEvent()];
+      expect(await processBatch(upstreamUsersTopic, 0, events.map((e, i) => message(e, i)), d)).toBe('done');
+      expect(calls).toEqual([events.map((e) => e.id), events.map((e) => e.id)]);
+      expect(letters).toHaveLength(0);
+    });
+
+    it('falls back to one event at a time when what it stores fails otherwise, and dead-letters what it rejects', async () => {
+      const [good, bad, refused] = [userEvent(), userEvent(), userEvent()];
+      const stored: string[] = [];
+      const { d, letters, processed } = deps(async (_t, envelopes) => {
+        const ids = idsOf(envelopes);
+        if (ids.includes(bad.id)) return storedLater(Promise.reject(new Error('bug on this event')));
+        stored.push(...ids.filter((id) => id !== refused.id));
+        return storedLater(Promise.resolve(ids.includes(refused.id) ? { rejected: [{ eventId: refused.id, error: new PermanentEventError('refused') }] } : undefined));
+      });
+      expect(await processBatch(upstreamUsersTopic, 0, [message(good, 0), message(bad, 1), message(refused, 2)], d)).toBe('done');
+      expect(stored).toEqual([good.id]);
+      expect(letters.map((l) => l.headers['dlq-original-offset'])).toEqual(['1', '2']);
+      expect(await processed.isProcessed(good.id)).toBe(true);
+      expect(await processed.isProcessed(refused.id)).toBe(false);
+    });
+
+    it('dead-letters the events rejected in what it stores, and marks the others processed', async () => {
+      const [bad, good] = [userEvent(), userEvent()];
+      const { d, letters, processed } = deps(async () => storedLater(Promise.resolve({ rejected: [{ eventId: bad.id, error: new PermanentEventError('contradicts the stored answer') }] })));
+      expect(await processBatch(upstreamUsersTopic, 0, [message(bad, 0), message(good, 1)], d)).toBe('done');
+      expect(letters.map((l) => l.headers['dlq-original-offset'])).toEqual(['0']);
+      expect(await processed.isProcessed(bad.id)).toBe(false);
+      expect(await processed.isProcessed(good.id)).toBe(true);
+    });
   });
 });

@@ -7,6 +7,25 @@ import { failureReason, processMessage, retrying, sendToDeadLetter, type Process
 export interface BatchResult {
   /** Events that can never succeed (as a PermanentEventError would say): dead-lettered, not retried. */
   rejected?: { eventId: string; error: Error }[];
+  /**
+   * Set by a handler that has taken from the events what it stores (see
+   * `storedLater`): the batch is stored when this settles, and its outcome is
+   * the batch's. Until then neither the handler's call nor the transport holds
+   * the decoded events: a write-behind consumer keeps thousands of events in
+   * hand, and their envelopes were most of its memory.
+   */
+  stored?: Promise<BatchResult | void>;
+}
+
+/**
+ * A handler's answer once it has turned the events into what it stores: the
+ * batch is done when `storing` settles. Nothing that `storing` holds should
+ * refer to the events themselves.
+ */
+export function storedLater(storing: Promise<BatchResult | void>): BatchResult {
+  // Marked handled now: the transport awaits it only once the handler's call has returned.
+  storing.catch(() => undefined);
+  return { stored: storing };
 }
 
 /** Calls the service's batch handler; resolves when the effects of every event not rejected are stored. */
@@ -24,9 +43,33 @@ export interface BatchProcessorDeps extends Omit<ProcessorDeps, 'handle'> {
 
 export type BatchOutcome = 'done' | 'interrupted';
 
-interface Fresh {
+interface Candidate {
   message: KafkaMessage;
   envelope: Envelope;
+}
+
+/** An event handed to the handler, as the batch keeps it meanwhile: its message (to dead-letter it) and its id. */
+interface Fresh {
+  message: KafkaMessage;
+  id: string;
+}
+
+/**
+ * The handler's call on a batch's events, settled when what it does is stored
+ * (its `stored`, if it answers with one). Not an async function: its frame
+ * would hold the events until then.
+ */
+function handled(deps: BatchProcessorDeps, topic: TopicDefinition, envelopes: Envelope[]): Promise<BatchResult | void> {
+  return deps.handleBatch(topic, envelopes).then((result) => result?.stored ?? result);
+}
+
+/** A batch's events decoded again from their messages (they were valid when first read). */
+function decodedAgain(topic: TopicDefinition, fresh: readonly Fresh[]): Envelope[] {
+  return fresh.map(({ message }) => {
+    const decoded = decodeEvent(topic, message.value);
+    if (decoded.outcome !== 'event') throw new Error(`the event at offset ${message.offset} no longer decodes`);
+    return decoded.envelope;
+  });
 }
 
 /**
@@ -44,7 +87,7 @@ interface Fresh {
  */
 export async function processBatch(topic: TopicDefinition, partition: number, messages: readonly KafkaMessage[], deps: BatchProcessorDeps): Promise<BatchOutcome> {
   const where = { topic: topic.name, partition, offset: messages[0]?.offset };
-  const candidates: Fresh[] = [];
+  const candidates: Candidate[] = [];
   for (const message of messages) {
     const decoded = decodeEvent(topic, message.value);
     if (decoded.outcome === 'invalid') {
@@ -60,19 +103,27 @@ export async function processBatch(topic: TopicDefinition, partition: number, me
 
   const processed = await retrying(() => deps.processed.whichProcessed(candidates.map((c) => c.envelope.id)), deps, where);
   const seen = new Set<string>();
-  const fresh = candidates.filter(({ envelope }) => {
+  const fresh: Fresh[] = [];
+  // The decoded events, for the handler's first call only: once it has them, this batch lets go of them.
+  let envelopes: Envelope[] | undefined = [];
+  for (const { message, envelope } of candidates.splice(0)) {
     const duplicate = processed.has(envelope.id) || seen.has(envelope.id);
     seen.add(envelope.id);
     if (duplicate) deps.onOutcome?.('duplicate', topic.name);
-    return !duplicate;
-  });
+    else {
+      fresh.push({ message, id: envelope.id });
+      envelopes.push(envelope);
+    }
+  }
   if (fresh.length === 0) return 'done';
 
   let result: BatchResult | void;
   for (let attempt = 0; ; attempt++) {
     if (!deps.isRunning()) return 'interrupted';
     try {
-      result = await deps.handleBatch(topic, fresh.map((f) => f.envelope));
+      const call = handled(deps, topic, envelopes ?? decodedAgain(topic, fresh));
+      envelopes = undefined;
+      result = await call;
       break;
     } catch (error) {
       if (classifyFailure(error) !== 'transient') {
@@ -86,15 +137,15 @@ export async function processBatch(topic: TopicDefinition, partition: number, me
   }
 
   const rejected = new Map((result?.rejected ?? []).map((r) => [r.eventId, r.error]));
-  for (const { message, envelope } of fresh) {
-    const error = rejected.get(envelope.id);
+  for (const { message, id } of fresh) {
+    const error = rejected.get(id);
     if (!error) continue;
     await sendToDeadLetter(topic, partition, message, `handler failed (permanent, attempt 1): ${failureReason(error)}`, deps);
     deps.onOutcome?.('dead-lettered', topic.name);
   }
-  const handled = fresh.filter((f) => !rejected.has(f.envelope.id)).map((f) => f.envelope.id);
-  await retrying(() => deps.processed.markManyProcessed(handled, topic.name), deps, where);
-  for (let i = 0; i < handled.length; i++) deps.onOutcome?.('handled', topic.name);
+  const handledIds = fresh.filter((f) => !rejected.has(f.id)).map((f) => f.id);
+  await retrying(() => deps.processed.markManyProcessed(handledIds, topic.name), deps, where);
+  for (let i = 0; i < handledIds.length; i++) deps.onOutcome?.('handled', topic.name);
   return 'done';
 }
 
@@ -103,7 +154,7 @@ async function oneByOne(topic: TopicDefinition, partition: number, fresh: Fresh[
   const single: ProcessorDeps = {
     ...deps,
     handle: async (t, envelope) => {
-      const refusal = (await deps.handleBatch(t, [envelope]))?.rejected?.[0];
+      const refusal = (await handled(deps, t, [envelope]))?.rejected?.[0];
       if (refusal) throw refusal.error instanceof PermanentEventError ? refusal.error : new PermanentEventError(refusal.error.message);
     },
   };

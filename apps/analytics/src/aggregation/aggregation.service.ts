@@ -87,8 +87,13 @@ export class AggregationService {
     return this.countMany([event]);
   }
 
-  /** Counts validated events, a batch at a time (idempotent on each event id). */
-  async countMany(events: readonly Envelope[]): Promise<void> {
+  /**
+   * Counts validated events, a batch at a time (idempotent on each event id).
+   * Not an async function: what the returned promise holds until the counts are
+   * stored is the contributions, not the events (the consumer keeps thousands
+   * of events' worth of writes in hand).
+   */
+  countMany(events: readonly Envelope[]): Promise<void> {
     const contributions: EventContribution[] = [];
     const types = new Map<string, string>();
     for (const event of events) {
@@ -102,8 +107,9 @@ export class AggregationService {
       contributions.push({ eventId: event.id, contribution: decision.contribution });
       types.set(event.id, event.type);
     }
-    const fresh = await this.write(contributions);
-    for (const [eventId, type] of types) counted.inc({ type, outcome: fresh.has(eventId) ? 'counted' : 'duplicate' });
+    return this.write(contributions).then((fresh) => {
+      for (const [eventId, type] of types) counted.inc({ type, outcome: fresh.has(eventId) ? 'counted' : 'duplicate' });
+    });
   }
 
   /** Each lane's share of the contributions, written at once; the ids counted now (not before). */

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { feedbackRequestsTopic, infoRequestsTopic, reportsTopic, upstreamBusinessesTopic, type BusinessProfileUpdated, type Envelope } from '@feedback/contracts';
-import { OnTopic, OnTopicBatch } from '@feedback/messaging';
+import { OnTopic, OnTopicBatch, storedLater, type BatchResult } from '@feedback/messaging';
 import { AggregationService, MAX_PENDING_EVENTS } from '../../aggregation.service';
 import { AggregatesRepository } from '../mongo/aggregates.repository';
 
@@ -29,20 +29,22 @@ export class AnalyticsEventsConsumer {
   ) {}
 
   // Counting writes once per business-day of a batch, not per event: the more events a
-  // call gets, the fewer writes each costs (the topic carries most of the traffic).
+  // call gets, the fewer writes each costs (the topic carries most of the traffic). Each
+  // call answers once the events are turned into contributions, so that the events are
+  // let go of while their counts wait to be stored (storedLater).
   @OnTopicBatch(feedbackRequestsTopic, { ownIdempotency: true, maxBatchSize: 2000, writeBehind: STORE_BEHIND_READING })
-  onFeedbackEvents(@Payload() events: Envelope[]): Promise<void> {
-    return this.aggregation.countMany(events);
+  onFeedbackEvents(@Payload() events: Envelope[]): BatchResult {
+    return storedLater(this.aggregation.countMany(events));
   }
 
   @OnTopicBatch(infoRequestsTopic, { ownIdempotency: true, writeBehind: STORE_BEHIND_READING })
-  onInformationEvents(@Payload() events: Envelope[]): Promise<void> {
-    return this.aggregation.countMany(events);
+  onInformationEvents(@Payload() events: Envelope[]): BatchResult {
+    return storedLater(this.aggregation.countMany(events));
   }
 
   @OnTopicBatch(reportsTopic, { ownIdempotency: true, writeBehind: STORE_BEHIND_READING })
-  onReportEvents(@Payload() events: Envelope[]): Promise<void> {
-    return this.aggregation.countMany(events);
+  onReportEvents(@Payload() events: Envelope[]): BatchResult {
+    return storedLater(this.aggregation.countMany(events));
   }
 
   /** Only the name is kept: the profile's users and their contacts are not analytics' business (A1). */
