@@ -105,6 +105,7 @@ export async function processBatch(topic: TopicDefinition, partition: number, me
   const seen = new Set<string>();
   const fresh: Fresh[] = [];
   // The decoded events, for the handler's first call only: once it has them, this batch lets go of them.
+  // `candidates` is emptied as it is read, or this frame would hold every envelope until the batch is stored.
   let envelopes: Envelope[] | undefined = [];
   for (const { message, envelope } of candidates.splice(0)) {
     const duplicate = processed.has(envelope.id) || seen.has(envelope.id);
