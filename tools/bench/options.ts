@@ -29,6 +29,8 @@ export interface Sizes {
   analyticsLarge: number;
   /** Sequential calls per analytics endpoint (p95 over these). */
   readCalls: number;
+  /** Untimed calls per analytics endpoint before the timed ones (see analytics-reads.ts). */
+  readWarmUpCalls: number;
 }
 
 export const SIZES: Record<Mode, Sizes> = {
@@ -43,6 +45,7 @@ export const SIZES: Record<Mode, Sizes> = {
     analyticsSmall: 10_000,
     analyticsLarge: 1_000_000,
     readCalls: 1000,
+    readWarmUpCalls: 1000,
   },
   // Sized for a quick look while developing: about a minute once consumption is
   // batched (the drains between scenarios wait for the slowest consumer).
@@ -57,6 +60,7 @@ export const SIZES: Record<Mode, Sizes> = {
     analyticsSmall: 2000,
     analyticsLarge: 10_000,
     readCalls: 100,
+    readWarmUpCalls: 50,
   },
 };
 
