@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import Handlebars from 'handlebars';
-import i18next, { type i18n } from 'i18next';
+import type { i18n } from 'i18next';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadTranslations, translatingHandlebars } from '@feedback/i18n';
 
 const here = __dirname;
 const read = (...parts: string[]) => readFileSync(join(here, ...parts), 'utf8');
@@ -24,20 +24,8 @@ export class DashboardPages {
   private scriptSource?: string;
 
   constructor() {
-    this.i18n = i18next.createInstance();
-    void this.i18n.init({
-      initAsync: false,
-      fallbackLng: 'en',
-      supportedLngs: [...DASHBOARD_LANGUAGES],
-      resources: Object.fromEntries(DASHBOARD_LANGUAGES.map((lang) => [lang, { translation: JSON.parse(read('locales', `${lang}.json`)) }])),
-      interpolation: { escapeValue: false },
-    });
-    const handlebars = Handlebars.create();
-    const i18nInstance = this.i18n;
-    handlebars.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
-      return i18nInstance.getFixedT(options.data.root.lang)(key, options.hash);
-    });
-    this.page = handlebars.compile(read('templates', 'dashboard.hbs'));
+    this.i18n = loadTranslations(here, DASHBOARD_LANGUAGES);
+    this.page = translatingHandlebars(this.i18n).compile(read('templates', 'dashboard.hbs'));
   }
 
   /** The script built from dashboard.client.ts (present in the build output; undefined when running from sources). */
