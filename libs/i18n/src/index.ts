@@ -1,3 +1,4 @@
-/** @feedback/i18n: which languages the platform speaks and how a person's language is chosen. */
+/** @feedback/i18n: which languages the platform speaks, how a person's language is chosen, and the pages shown in it. */
 export * from './languages';
+export * from './per-language';
 export * from './localized-pages';

@@ -3,6 +3,7 @@ import i18next, { type i18n } from 'i18next';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveLanguage, SUPPORTED_LANGUAGES } from './languages';
+import { perLanguage } from './per-language';
 
 /** What every page's template is given, besides its own fields. */
 export interface PageContext {
@@ -36,6 +37,9 @@ export function translatingHandlebars(translations: i18n): typeof Handlebars {
   return handlebars;
 }
 
+const deadlineFormat = perLanguage((lang) => new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }));
+const dateFormat = perLanguage((lang) => new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }));
+
 /**
  * The pages a service shows people (respondent forms, documentation forms):
  * `<dir>/templates/layout.hbs` around `<dir>/templates/<page>.hbs`, texts from
@@ -67,12 +71,12 @@ export class LocalizedPages<PageName extends string> {
 
   /** A deadline to the minute, in UTC and saying so: the reader's time zone is unknown. */
   formatDeadline(lang: string, at: Date): string {
-    return `${new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(at)} UTC`;
+    return `${deadlineFormat(lang).format(at)} UTC`;
   }
 
   /** A UTC calendar date. */
   formatDate(lang: string, at: Date): string {
-    return new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(at);
+    return dateFormat(lang).format(at);
   }
 
   render(page: PageName, lang: string, context: PageContext): string {

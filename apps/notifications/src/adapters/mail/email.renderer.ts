@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { perLanguage } from '@feedback/i18n';
 import type { EmailFacts, EmailKind } from '../../domain/email.types';
 import { Translator } from './translator';
 
@@ -109,18 +110,6 @@ export class EmailRenderer {
   }
 }
 
-/**
- * One formatter per language and style, made on first use: making an Intl
- * formatter costs far more than formatting with it (several per email).
- */
-function perLanguage<F>(make: (language: string) => F): (language: string) => F {
-  const made = new Map<string, F>();
-  return (language) => {
-    let formatter = made.get(language);
-    if (!formatter) made.set(language, (formatter = make(language)));
-    return formatter;
-  };
-}
 const listFormat = perLanguage((language) => new Intl.ListFormat(language, { type: 'conjunction' }));
 const dateFormat = perLanguage((language) => new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }));
 const dateTimeFormat = perLanguage(
