@@ -20,6 +20,11 @@ import { DirectoryRepository } from '../mongo/directory.repository';
 
 const REVIEW_PUBLISHED = upstreamReviewsTopic.events.ReviewPublished.type;
 
+/** What every event of an information request says of it: the request's business, review, asker and time. */
+function requestFacts(data: InformationRequested | InformationProvided | InformationDeclined | InformationRequestExpired) {
+  return { businessId: data.businessId, reviewId: data.reviewId, requestedBy: data.requestedBy, requestedAt: new Date(data.requestedAt) };
+}
+
 /**
  * What reporting needs to know, learnt from events only (never another
  * service's database): reviews (R2, R6), business names (the documentation
@@ -48,44 +53,19 @@ export class DirectoryConsumer {
     switch (event.type) {
       case events.InformationRequested.type: {
         const data = event.data as InformationRequested;
-        return this.directory.recordInformationRequest(data.requestId, {
-          businessId: data.businessId,
-          reviewId: data.reviewId,
-          requestedBy: data.requestedBy,
-          requestedAt: new Date(data.requestedAt),
-          expiresAt: new Date(data.expiresAt),
-        });
+        return this.directory.recordInformationRequest(data.requestId, { ...requestFacts(data), expiresAt: new Date(data.expiresAt) });
       }
       case events.InformationProvided.type: {
         const data = event.data as InformationProvided;
-        return this.directory.recordInformationRequest(data.requestId, {
-          businessId: data.businessId,
-          reviewId: data.reviewId,
-          requestedBy: data.requestedBy,
-          requestedAt: new Date(data.requestedAt),
-          providedAt: new Date(data.providedAt),
-          sharedFields: [...data.sharedFields],
-        });
+        return this.directory.recordInformationRequest(data.requestId, { ...requestFacts(data), providedAt: new Date(data.providedAt), sharedFields: [...data.sharedFields] });
       }
       case events.InformationDeclined.type: {
         const data = event.data as InformationDeclined;
-        return this.directory.recordInformationRequest(data.requestId, {
-          businessId: data.businessId,
-          reviewId: data.reviewId,
-          requestedBy: data.requestedBy,
-          requestedAt: new Date(data.requestedAt),
-          declinedAt: new Date(data.declinedAt),
-        });
+        return this.directory.recordInformationRequest(data.requestId, { ...requestFacts(data), declinedAt: new Date(data.declinedAt) });
       }
       case events.InformationRequestExpired.type: {
         const data = event.data as InformationRequestExpired;
-        return this.directory.recordInformationRequest(data.requestId, {
-          businessId: data.businessId,
-          reviewId: data.reviewId,
-          requestedBy: data.requestedBy,
-          requestedAt: new Date(data.requestedAt),
-          expiredAt: new Date(data.expiredAt),
-        });
+        return this.directory.recordInformationRequest(data.requestId, { ...requestFacts(data), expiredAt: new Date(data.expiredAt) });
       }
       case events.IdentificationRecorded.type: {
         const data = event.data as IdentificationRecorded;
