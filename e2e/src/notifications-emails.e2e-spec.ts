@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { respondentLinkKey, verifyRespondentLink } from '@feedback/auth';
-import { DEV_JWT_SECRET } from '@feedback/config';
+import { DEV_JWT_SECRET, parseIsoDuration } from '@feedback/config';
 import { collect, envelope, eventually, inbox, mailTo, personal, profile, publish, publishAndAwaitConsumed, serviceEnv, serviceUrl, token, withDatabase } from './support';
 
 // Black-box: upstream profiles and request events go in through Kafka, built by hand
@@ -223,9 +223,10 @@ describe('notifications: information request emails', () => {
     expect(JSON.parse(failed!.value!.toString())).toMatchObject({ type: 'EmailFailed', data: { notificationId: item.notificationId, reason: 'recipient unknown' } });
   });
 
-  it('holds an email whose recipient profile arrives after the request, and sends it once the profile is there', async () => {
+  it('holds an email whose recipient profile arrives after the request, and sends it as soon as the profile is there', async () => {
     const { owner, businessId } = await world({ reviewerLanguage: 'en', ownerLanguage: 'en' });
     const late = { userId: unique('late-reviewer'), email: address('late') };
+    const requestedAt = Date.now();
     await requestInformation(businessId, late.userId, owner.userId);
     // The request is consumed first; its recipient's profile comes a little later, on its own topic.
     await eventually('the email waiting for its recipient', () =>
@@ -238,6 +239,10 @@ describe('notifications: information request emails', () => {
     expect(mails[0]!.headers['content-language']).toBe('fr');
     const item = await eventually('the sent delivery in the log', async () => (await deliveryLog({ recipient: late.email })).body.items.find((i) => i.status === 'sent'));
     expect(item).toMatchObject({ userId: late.userId, kind: 'information-request', attempts: 1 });
+    // Sent because the profile's arrival released it, not at the end of its wait (EMAIL_PROFILE_WAIT),
+    // when a waiting email is next looked at: it is not polled in between.
+    const wait = parseIsoDuration(serviceEnv('notifications').EMAIL_PROFILE_WAIT || 'PT15M');
+    expect(new Date(item.at).getTime()).toBeLessThan(requestedAt + wait);
   });
 
   it('emails a feedback request with the survey link and the business privacy policy', async () => {

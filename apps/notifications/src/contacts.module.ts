@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ContactsController } from './adapters/http/contacts.controller';
-import { UserProfileConsumer } from './adapters/kafka/user-profile.consumer';
 import { ContactRepository } from './adapters/mongo/contact.repository';
 import { ContactDocument, ContactSchema } from './adapters/mongo/contact.schema';
 
-/** The contact directory: who can be emailed, at which address, in which language. */
+/** The contact directory: who can be emailed, at which address, in which language (kept by UserProfileConsumer, in EmailsModule). */
 @Module({
   imports: [MongooseModule.forFeature([{ name: ContactDocument.name, schema: ContactSchema }])],
-  controllers: [ContactsController, UserProfileConsumer],
+  controllers: [ContactsController],
   providers: [ContactRepository],
   exports: [ContactRepository],
 })

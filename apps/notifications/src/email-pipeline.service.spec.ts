@@ -18,22 +18,36 @@ const LINK_KEY = 'test-link-key-0123456789abcdef0123456789';
 
 /** The delivery records, in memory, with the same claim/conclude rules as the Mongo repository. */
 class MemoryDeliveries {
-  readonly records = new Map<string, DeliveryState & { draft: DeliveryDraft; reason?: string; outbox: OutboxEntry[]; intent?: EmailIntent; retryAt?: Date }>();
+  readonly records = new Map<string, DeliveryState & { draft: DeliveryDraft; reason?: string; outbox: OutboxEntry[]; intent?: EmailIntent; retryAt?: Date; awaiting?: string[]; leased?: boolean }>();
   failNextConclude = false;
+  /** Runs as each park begins: after the batch read the directories, before its emails are parked (a profile arriving meanwhile). */
+  beforePark: () => Promise<void> = async () => {};
 
   async findStates(ids: readonly string[]) {
     return new Map(ids.flatMap((id) => (this.records.has(id) ? [[id, { ...this.records.get(id)! }] as const] : [])));
   }
   async parkMany(emails: readonly ParkedEmail[]) {
-    for (const { draft, intent, wait } of emails) {
+    await this.beforePark();
+    for (const { draft, intent, wait, awaiting } of emails) {
       const record = this.records.get(draft.notificationId);
       if (record && record.status !== 'waiting') continue;
-      this.records.set(draft.notificationId, { status: 'waiting', attempts: 0, outboxPending: false, draft, outbox: [], waitingSince: wait.since, waits: (record?.waits ?? 0) + 1, intent, retryAt: wait.retryAt });
+      this.records.set(draft.notificationId, { status: 'waiting', attempts: 0, outboxPending: false, draft, outbox: [], waitingSince: wait.since, waits: (record?.waits ?? 0) + 1, intent, retryAt: wait.retryAt, awaiting });
     }
+  }
+  async releaseAwaiting(profiles: readonly string[]) {
+    return this.release((record) => record.awaiting!.some((profile) => profiles.includes(profile)));
+  }
+  async releaseParked(ids: readonly string[]) {
+    return this.release((record) => ids.includes(record.draft.notificationId));
+  }
+  private release(which: (record: NonNullable<ReturnType<MemoryDeliveries['records']['get']>>) => boolean) {
+    const released = [...this.records.values()].filter((record) => record.status === 'waiting' && !record.leased && which(record));
+    for (const record of released) record.retryAt = new Date(0);
+    return released.length;
   }
   async takeDueWaiting(now: Date, limit: number, leaseMs: number) {
     const due = [...this.records.values()].filter((r) => r.status === 'waiting' && r.retryAt! <= now).slice(0, limit);
-    for (const record of due) record.retryAt = new Date(now.getTime() + leaseMs);
+    for (const record of due) Object.assign(record, { retryAt: new Date(now.getTime() + leaseMs), leased: true });
     return due.map((r) => r.intent!);
   }
   async claimMany(claims: readonly DeliveryClaim[]) {
@@ -211,23 +225,24 @@ describe('EmailPipeline', () => {
     expect(announced).toMatchObject({ id: deliveryEventId(id, 'EmailFailed'), type: 'EmailFailed', data: { reason: 'recipient unknown', language: 'en' } });
   });
 
-  it('parks an email whose recipient is not known yet, and sends it once the profile has arrived', async () => {
+  it('parks an email whose recipient is not known yet, under their profile, and sends it once the profile has arrived', async () => {
     const { pipeline, deliveries, sender, people } = setup(60_000);
     const event = envelope('InformationRequested', { ...ref, reviewerId: 'late-1', expiresAt: inThreeDays() });
     const start = Date.now();
     await pipeline.handle(infoRequestsTopic, event);
     expect(sender.sent).toEqual([]);
     const [id, parked] = [...deliveries.records.entries()][0]!;
-    expect(parked).toMatchObject({ status: 'waiting', waits: 1, outbox: [] });
-    expect(parked.retryAt!.getTime() - start).toBeGreaterThanOrEqual(1000);
+    expect(parked).toMatchObject({ status: 'waiting', waits: 1, outbox: [], awaiting: ['person:late-1'] });
+    // Due only when the wait is over: it is not polled meanwhile.
+    expect(parked.retryAt!.getTime()).toBeGreaterThanOrEqual(start + 60_000);
+    expect(await pipeline.retryWaiting(new Date(start + 30_000))).toBe(0);
 
-    // Not due yet: nothing is tried. Due, still unknown: parked again, later.
+    // Another person's profile releases nothing; this person's makes it due at once.
+    await pipeline.releaseWaitingFor(['person:someone-else']);
     expect(await pipeline.retryWaiting(new Date(start))).toBe(0);
-    await pipeline.retryWaiting(new Date(start + 1500));
-    expect(deliveries.records.get(id)).toMatchObject({ status: 'waiting', waits: 2 });
-
     people.add('late-1');
-    await pipeline.retryWaiting(new Date(start + 10_000));
+    await pipeline.releaseWaitingFor(['person:late-1']);
+    expect(await pipeline.retryWaiting(new Date(start))).toBe(1);
     expect(sender.sent.map((email) => [email.to, email.notificationId])).toEqual([['late-1@example.com', id]]);
     expect(deliveries.records.get(id)).toMatchObject({ status: 'sent', attempts: 1 });
     // The triggering event delivered again finds the email final.
@@ -242,12 +257,48 @@ describe('EmailPipeline', () => {
     const parkedEvent = envelope('InformationRequested', { ...ref, requestId: 'ir-2', reviewerId: 'late-2', expiresAt: inThreeDays() });
     await pipeline.handle(infoRequestsTopic, parkedEvent);
     people.add('late-2');
-    await pipeline.retryWaiting(new Date(Date.now() + 10_000));
+    await pipeline.releaseWaitingFor(['person:late-2']);
+    await pipeline.retryWaiting();
     const flags = claims.mock.calls.flatMap(([batch]) => batch.map((claim) => [claim.draft.userId, claim.recorded]));
     expect(flags).toEqual([
       ['reviewer-1', false],
       ['late-2', true],
     ]);
+  });
+
+  it('releases an email whose profile was stored while it was being parked (the release found nothing to release yet)', async () => {
+    const { pipeline, deliveries, sender, people } = setup(60_000);
+    deliveries.beforePark = async () => {
+      people.add('late-3');
+      expect(await deliveries.releaseAwaiting(['person:late-3'])).toBe(0); // the directory's release: nothing parked yet
+      deliveries.beforePark = async () => {};
+    };
+    await pipeline.handle(infoRequestsTopic, envelope('InformationRequested', { ...ref, reviewerId: 'late-3', expiresAt: inThreeDays() }));
+    expect(sender.sent).toEqual([]);
+    expect([...deliveries.records.values()][0]).toMatchObject({ status: 'waiting', retryAt: new Date(0) });
+    expect(await pipeline.retryWaiting()).toBe(1);
+    expect(sender.sent.map((email) => email.to)).toEqual(['late-3@example.com']);
+  });
+
+  it('does not release an email a try holds (its lease): that try parks it again and then looks for the profile itself', async () => {
+    const { pipeline, deliveries, sender, people } = setup(60_000);
+    await pipeline.handle(infoRequestsTopic, envelope('InformationRequested', { ...ref, reviewerId: 'late-4', expiresAt: inThreeDays() }));
+    const [id, parked] = [...deliveries.records.entries()][0]!;
+    expect(await deliveries.releaseParked([id])).toBe(1); // due now, as a release of another profile it awaits would make it
+
+    // While the try holds it, the profile is stored and released: the release leaves it to the try.
+    deliveries.beforePark = async () => {
+      people.add('late-4');
+      expect(await deliveries.releaseAwaiting(['person:late-4'])).toBe(0);
+      expect(deliveries.records.get(id)).toBe(parked);
+      deliveries.beforePark = async () => {};
+    };
+    expect(await pipeline.retryWaiting()).toBe(1);
+    expect(sender.sent).toEqual([]);
+    // The try parked it again, found the profile and made it due: the next round sends it.
+    expect(deliveries.records.get(id)).toMatchObject({ status: 'waiting', waits: 2, retryAt: new Date(0) });
+    expect(await pipeline.retryWaiting()).toBe(1);
+    expect(sender.sent.map((email) => email.to)).toEqual(['late-4@example.com']);
   });
 
   it('gives a waiting email up as failed (recipient unknown) once the wait is over', async () => {
@@ -323,8 +374,8 @@ describe('EmailPipeline', () => {
       envelope('FeedbackRequested', { requestId, businessId, test: false, conversationId: `c-${requestId}`, userId, requestedBy: 'owner-1', survey: { type: 'csat' }, requestedAt: new Date().toISOString(), expiresAt: inThreeDays() });
     await pipeline.handleMany(feedbackRequestsTopic, [request('fr-1', 'b-1', 'reviewer-1'), request('fr-2', 'b-2', 'reviewer-1'), request('fr-3', 'b-1', 'reviewer-2')]);
 
-    expect(businesses.findProfiles).toHaveBeenCalledTimes(1);
-    expect(businesses.findProfiles).toHaveBeenCalledWith(['b-1', 'b-2']);
+    // Once for the batch; then once more for the email parked (its business may have come meanwhile: releaseArrived).
+    expect(businesses.findProfiles.mock.calls).toEqual([[['b-1', 'b-2']], [['b-2']]]);
     expect(sender.sent.map((email) => email.to).sort()).toEqual(['reviewer-2@example.com', 'reviewer@example.com']);
     const records = [...deliveries.records.values()];
     expect(records.filter((record) => record.status === 'sent')).toHaveLength(2);

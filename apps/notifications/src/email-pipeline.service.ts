@@ -13,7 +13,7 @@ import type { Contact } from './domain/contact.types';
 import { DELIVERIES, DeliveryRepository, type DeliveryConclusion, type DeliveryDraft, type DeliveryState, type ParkedEmail } from './adapters/mongo/delivery.repository';
 import { attemptDelivery, deliveryEventId, profileWait } from './domain/delivery.policy';
 import { FINAL_STATUSES, type DeliveryResult } from './domain/delivery.types';
-import { checkDeliverable, planEmails } from './domain/email.policy';
+import { awaitedProfiles, checkDeliverable, planEmails } from './domain/email.policy';
 import type { EmailIntent, LinkRequest, Recipient } from './domain/email.types';
 
 /** Where respondent links point and the key that signs them (from the validated config). */
@@ -38,13 +38,17 @@ const LINK_PAGES: Record<LinkPurpose, { base: keyof Omit<LinkSettings, 'linkKey'
 /** Emails sent at once: a little above the SMTP pool's connections, so no connection waits for the next email. */
 const EMAIL_CONCURRENCY = 8;
 
-/** Read once per batch of emails (see prefetch). */
-interface Prefetched {
-  states: Map<string, DeliveryState>;
+/** The directories' entries a batch of emails names, read once for all of them (see lookUpProfiles). */
+interface Profiles {
   contacts: Map<string, Contact>;
   businesses: Map<string, BusinessProfile>;
   /** Business users who receive emails (businessUserKey), with their addresses. */
   businessUsers: Map<string, BusinessUserEntry | Error>;
+}
+
+/** Read once per batch of emails (see prefetch). */
+interface Prefetched extends Profiles {
+  states: Map<string, DeliveryState>;
 }
 
 /** What the pipeline does with one email of a batch. */
@@ -161,7 +165,10 @@ export class EmailPipeline {
     await Promise.all(toPublish.map((id) => this.relay.flush(DELIVERIES, id).catch((error: unknown) => void failures.push(error))));
     // A flood of emails to people not known yet (as after an upstream outage) stays cheap: one write.
     const parked = plans.flatMap((p) => (p.kind === 'park' ? [p.email] : []));
-    await this.deliveries.parkMany(parked, now).catch((error: unknown) => void failures.push(error));
+    await this.deliveries
+      .parkMany(parked, now)
+      .then(() => this.releaseArrived(parked))
+      .catch((error: unknown) => void failures.push(error));
     if (failures.length > 0) throw failures.find((f) => classifyFailure(f) === 'transient') ?? failures[0];
   }
 
@@ -172,16 +179,49 @@ export class EmailPipeline {
    * read each was most of the service's round trips to the store).
    */
   private async prefetch(intents: readonly EmailIntent[]): Promise<Prefetched> {
+    const [states, profiles] = await Promise.all([this.deliveries.findStates(intents.map((i) => i.notificationId)), this.lookUpProfiles(intents)]);
+    return { states, ...profiles };
+  }
+
+  private async lookUpProfiles(intents: readonly EmailIntent[]): Promise<Profiles> {
     const people = [...new Set(intents.flatMap((i) => (i.recipient.directory === 'people' ? [i.recipient.userId] : [])))];
     const businessUsers = intents.flatMap((i) => (i.recipient.directory === 'business-users' ? [i.recipient] : []));
     const businessIds = [...new Set(intents.map((i) => i.businessId))];
-    const [states, contacts, businesses, users] = await Promise.all([
-      this.deliveries.findStates(intents.map((i) => i.notificationId)),
+    const [contacts, businesses, users] = await Promise.all([
       this.contacts.findByUserIds(people),
       this.businesses.findProfiles(businessIds),
       this.businesses.findUsers(businessUsers),
     ]);
-    return { states, contacts, businesses, businessUsers: users };
+    return { contacts, businesses, businessUsers: users };
+  }
+
+  /**
+   * Closes the gap between reading the directories and parking: a profile
+   * written meanwhile released nothing (the email was not parked yet), so the
+   * directories are read again now that it is, and the emails they can now
+   * deliver are made due. Either this read or the directory's release (see
+   * releaseWaitingFor) comes after both writes, so no email waits for a profile
+   * that has arrived.
+   */
+  private async releaseArrived(parked: readonly ParkedEmail[]): Promise<void> {
+    if (parked.length === 0) return;
+    const profiles = await this.lookUpProfiles(parked.map((p) => p.intent));
+    const arrived = parked.filter(({ intent }) => {
+      const known = this.partiesKnown(intent, profiles);
+      return known.recipient && known.business;
+    });
+    await this.deliveries.releaseParked(arrived.map((p) => p.draft.notificationId));
+  }
+
+  /**
+   * Makes the emails waiting for any of these profiles due at once (the
+   * directories' consumers call it after storing them; see awaitedProfiles for
+   * the keys). The profiles of a redelivered event release again: storing them
+   * may have been done before the release failed.
+   */
+  async releaseWaitingFor(profiles: readonly string[]): Promise<void> {
+    const released = await this.deliveries.releaseAwaiting(profiles);
+    if (released > 0) this.log.log(`${released} waiting email(s) due now that their profile arrived`);
   }
 
   /** What to do with one email: nothing (final already), park it, record a failure, or render it to send. */
@@ -192,6 +232,7 @@ export class EmailPipeline {
 
     const recipient = this.findRecipient(intent.recipient, known);
     const business = known.businesses.get(intent.businessId);
+    const parties = { recipient: !!recipient, business: !!business };
     const language = resolveLanguage(recipient?.preferredLanguage);
     const draft: DeliveryDraft = {
       notificationId: intent.notificationId,
@@ -202,11 +243,11 @@ export class EmailPipeline {
       trigger: intent.trigger,
       recipient: recipient?.email,
     };
-    const check = checkDeliverable(intent, { recipient: !!recipient, business: !!business }, now);
+    const check = checkDeliverable(intent, parties, now);
     if (!check.ok) {
       if (check.reason !== 'link expired before delivery') {
-        const wait = profileWait(state?.waitingSince, state?.waits ?? 0, now, this.waiting.maxWaitMs);
-        if (wait.wait) return { kind: 'park', email: { draft, intent, wait, recorded: state !== undefined } };
+        const wait = profileWait(state?.waitingSince, now, this.waiting.maxWaitMs);
+        if (wait.wait) return { kind: 'park', email: { draft, intent, wait, awaiting: awaitedProfiles(intent, parties), recorded: state !== undefined } };
       }
       return { kind: 'conclude', draft, result: { sent: false, attempts: 1, reason: check.reason } };
     }
@@ -241,8 +282,9 @@ export class EmailPipeline {
   }
 
   /**
-   * Tries again the emails that wait for a profile and are due (the job calls
-   * this every second or so). Each is leased to this instance while it is tried.
+   * Tries again the waiting emails that are due (the job calls this every
+   * second): the ones a profile's arrival released, then the ones whose wait
+   * ran out (recorded failed). Each is leased to this instance while it is tried.
    */
   async retryWaiting(now = new Date()): Promise<number> {
     const intents = await this.deliveries.takeDueWaiting(now, 100, 60_000);
@@ -261,7 +303,11 @@ export class EmailPipeline {
     return { draft, result, event: outboxEntry(notificationsTopic, event) };
   }
 
-  private findRecipient(recipient: Recipient, known: Prefetched): ResolvedRecipient | undefined {
+  private partiesKnown(intent: EmailIntent, profiles: Profiles): { recipient: boolean; business: boolean } {
+    return { recipient: !!this.findRecipient(intent.recipient, profiles), business: profiles.businesses.has(intent.businessId) };
+  }
+
+  private findRecipient(recipient: Recipient, known: Profiles): ResolvedRecipient | undefined {
     if (recipient.directory === 'people') {
       const contact = known.contacts.get(recipient.userId);
       return contact && { email: contact.email, preferredLanguage: contact.preferredLanguage, name: contact.displayName };

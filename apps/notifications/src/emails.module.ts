@@ -3,9 +3,11 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { respondentLinkKey } from '@feedback/auth';
 import { HealthRegistry, OutboxRelay } from '@feedback/service-kit';
 import { NotificationsController } from './adapters/http/notifications.controller';
+import { BusinessProfileConsumer } from './adapters/kafka/business-profile.consumer';
 import { FeedbackRequestConsumer } from './adapters/kafka/feedback-request.consumer';
 import { InfoRequestConsumer } from './adapters/kafka/info-request.consumer';
 import { ReportConsumer } from './adapters/kafka/report.consumer';
+import { UserProfileConsumer } from './adapters/kafka/user-profile.consumer';
 import { EmailRenderer } from './adapters/mail/email.renderer';
 import { MailSender, MailSettings, SmtpMailSender } from './adapters/mail/mail.sender';
 import { DELIVERIES, DeliveryRepository } from './adapters/mongo/delivery.repository';
@@ -36,7 +38,8 @@ export class EmailsModule implements OnModuleInit {
     return {
       module: EmailsModule,
       imports: [MongooseModule.forFeature([{ name: DeliveryDocument.name, schema: DeliverySchema }]), ContactsModule, BusinessesModule],
-      controllers: [InfoRequestConsumer, FeedbackRequestConsumer, ReportConsumer, NotificationsController],
+      // The directories' consumers live here too: storing a profile releases the emails waiting for it.
+      controllers: [InfoRequestConsumer, FeedbackRequestConsumer, ReportConsumer, UserProfileConsumer, BusinessProfileConsumer, NotificationsController],
       providers: [
         { provide: MailSettings, useValue: mail },
         { provide: MailSender, useClass: SmtpMailSender },

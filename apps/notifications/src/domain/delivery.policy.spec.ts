@@ -108,16 +108,15 @@ describe('profileWait', () => {
   const t0 = new Date('2026-11-24T10:00:00.000Z');
   const at = (ms: number) => new Date(t0.getTime() + ms);
 
-  it('waits 1 s, 2 s, 4 s… up to a minute between tries, counted from the first wait', () => {
-    expect(profileWait(undefined, 0, t0, 600_000)).toEqual({ wait: true, since: t0, retryAt: at(1000) });
-    expect(profileWait(t0, 1, at(1000), 600_000)).toEqual({ wait: true, since: t0, retryAt: at(3000) });
-    expect(profileWait(t0, 2, at(3000), 600_000)).toEqual({ wait: true, since: t0, retryAt: at(7000) });
-    expect(profileWait(t0, 9, at(100_000), 600_000)).toEqual({ wait: true, since: t0, retryAt: at(160_000) });
+  it('waits, from the first wait, until the wait is over: no retry is polled meanwhile (the profile arriving releases it)', () => {
+    expect(profileWait(undefined, t0, 600_000)).toEqual({ wait: true, since: t0, retryAt: at(600_000) });
+    expect(profileWait(t0, at(1000), 600_000)).toEqual({ wait: true, since: t0, retryAt: at(600_000) });
+    expect(profileWait(t0, at(599_999), 600_000)).toEqual({ wait: true, since: t0, retryAt: at(600_000) });
   });
 
-  it('never retries after the wait is over, and gives up once it is', () => {
-    expect(profileWait(t0, 3, at(9_500), 10_000)).toEqual({ wait: true, since: t0, retryAt: at(10_000) });
-    expect(profileWait(t0, 4, at(10_000), 10_000)).toEqual({ wait: false });
-    expect(profileWait(undefined, 0, t0, 0)).toEqual({ wait: false });
+  it('gives up once the wait is over, and never waits with no wait allowed', () => {
+    expect(profileWait(t0, at(10_000), 10_000)).toEqual({ wait: false });
+    expect(profileWait(t0, at(20_000), 10_000)).toEqual({ wait: false });
+    expect(profileWait(undefined, t0, 0)).toEqual({ wait: false });
   });
 });

@@ -104,15 +104,18 @@ export type ProfileWait = { wait: true; since: Date; retryAt: Date } | { wait: f
 
 /**
  * Profiles and requests travel on different topics, so an email can be
- * consumed a moment before its recipient's profile. Such an email waits off
- * the partition (parked in the delivery record) and is tried again at growing
- * intervals, 1 s, 2 s, 4 s… up to a minute, for at most `maxWaitMs` since it first
- * waited; then it is recorded `failed` with the reason. `maxWaitMs` 0: never wait.
+ * consumed before its recipient's or business's profile. Such an email waits
+ * off the partition (parked in its delivery record, under the profiles it
+ * awaits: see awaitedProfiles) until one of them arrives, when the directory's
+ * consumer makes it due at once, or until `maxWaitMs` has passed since it first
+ * waited; then it is recorded `failed` with the reason. It is not polled
+ * meanwhile: a flood of emails to people not known yet (an upstream outage)
+ * would keep the retries busy for its whole wait, and an email whose profile
+ * had come would queue behind them. `maxWaitMs` 0: never wait.
  */
-export function profileWait(since: Date | undefined, waits: number, now: Date, maxWaitMs: number): ProfileWait {
+export function profileWait(since: Date | undefined, now: Date, maxWaitMs: number): ProfileWait {
   const start = since ?? now;
   const giveUpAt = start.getTime() + maxWaitMs;
   if (now.getTime() >= giveUpAt) return { wait: false };
-  const delay = Math.min(60_000, 1000 * 2 ** Math.min(waits, 6));
-  return { wait: true, since: start, retryAt: new Date(Math.min(giveUpAt, now.getTime() + delay)) };
+  return { wait: true, since: start, retryAt: new Date(giveUpAt) };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { checkDeliverable, EMAIL_TRIGGER_TOPICS, emailTriggerTypes, notificationIdFor, planEmails } from './email.policy';
+import { awaitedProfiles, businessProfile, checkDeliverable, EMAIL_TRIGGER_TOPICS, emailTriggerTypes, notificationIdFor, personProfile, planEmails } from './email.policy';
 import type { TriggerEvent } from './email.types';
 
 const INFO = 'info.requests.v1';
@@ -159,5 +159,25 @@ describe('checkDeliverable', () => {
       ok: false,
       reason: 'link expired before delivery',
     });
+  });
+});
+
+describe('awaitedProfiles', () => {
+  const toPerson = { recipient: { directory: 'people' as const, userId: 'u-1' }, businessId: 'b-1' };
+  const toBusinessUser = { recipient: { directory: 'business-users' as const, businessId: 'b-1', userId: 'owner-1' }, businessId: 'b-1' };
+
+  it("names a person's profile for an unknown person, the business's for an unknown business, each once", () => {
+    expect(awaitedProfiles(toPerson, { recipient: false, business: true })).toEqual([personProfile('u-1')]);
+    expect(awaitedProfiles(toPerson, { recipient: true, business: false })).toEqual([businessProfile('b-1')]);
+    expect(awaitedProfiles(toPerson, { recipient: false, business: false })).toEqual(['person:u-1', 'business:b-1']);
+  });
+
+  it("names the business's profile for an unknown business user: it lists the business's users", () => {
+    expect(awaitedProfiles(toBusinessUser, { recipient: false, business: true })).toEqual(['business:b-1']);
+    expect(awaitedProfiles(toBusinessUser, { recipient: false, business: false })).toEqual(['business:b-1']);
+  });
+
+  it('names nothing when both are known (the email is not waiting for a profile)', () => {
+    expect(awaitedProfiles(toPerson, { recipient: true, business: true })).toEqual([]);
   });
 });

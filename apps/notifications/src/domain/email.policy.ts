@@ -156,3 +156,19 @@ export function checkDeliverable(
   if (intent.link && new Date(intent.link.expiresAt).getTime() <= now.getTime()) return { ok: false, reason: 'link expired before delivery' };
   return { ok: true };
 }
+
+/** The key a waiting email is found by when a person's profile arrives (upstream.users.v1). */
+export const personProfile = (userId: string): string => `person:${userId}`;
+/** The key a waiting email is found by when a business's profile, with its users, arrives (upstream.businesses.v1). */
+export const businessProfile = (businessId: string): string => `business:${businessId}`;
+
+/**
+ * The profiles an undeliverable email awaits: each party not known yet. A
+ * business user is known through their business's profile, which lists them.
+ */
+export function awaitedProfiles(intent: Pick<EmailIntent, 'recipient' | 'businessId'>, known: { recipient: boolean; business: boolean }): string[] {
+  const awaited = new Set<string>();
+  if (!known.recipient) awaited.add(intent.recipient.directory === 'people' ? personProfile(intent.recipient.userId) : businessProfile(intent.recipient.businessId));
+  if (!known.business) awaited.add(businessProfile(intent.businessId));
+  return [...awaited];
+}

@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { PeriodicSweep } from '@feedback/service-kit';
 import { EmailPipeline } from '../../email-pipeline.service';
 
-/** How often due waiting emails are looked for (up to 100 a time): the first retry of a waiting email is 1 s after it parked. */
+/** How often due waiting emails are looked for (up to 100 a time): an email whose profile arrived goes out within a tick. */
 const TICK_MS = 1000;
 
 /**
- * Tries again the emails that wait for a recipient's or business's profile
- * (see profileWait). Each email is leased by the instance that takes it, so
+ * Tries again the emails that waited for a recipient's or business's profile
+ * and are due: released by its arrival, or at the end of their wait (see
+ * profileWait). Each email is leased by the instance that takes it, so
  * any number of instances may run this; a failed run is retried by the next tick.
  */
 @Injectable()

@@ -2,12 +2,17 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { upstreamBusinessesTopic, type BusinessProfileUpdated, type Envelope } from '@feedback/contracts';
 import { OnTopic } from '@feedback/messaging';
+import { EmailPipeline } from '../../email-pipeline.service';
+import { businessProfile } from '../../domain/email.policy';
 import { BusinessRepository } from '../mongo/business.repository';
 
-/** Keeps the business directory in step with upstream.businesses.v1. */
+/** Keeps the business directory in step with upstream.businesses.v1, then makes the emails waiting for the business (or one of its users) due. */
 @Controller()
 export class BusinessProfileConsumer {
-  constructor(private readonly businesses: BusinessRepository) {}
+  constructor(
+    private readonly businesses: BusinessRepository,
+    private readonly emails: EmailPipeline,
+  ) {}
 
   @OnTopic(upstreamBusinessesTopic)
   async onBusinessEvent(@Payload() event: Envelope): Promise<void> {
@@ -22,5 +27,6 @@ export class BusinessProfileConsumer {
       asOf: new Date(event.occurredAt),
       sourceEventId: event.id,
     });
+    await this.emails.releaseWaitingFor([businessProfile(profile.businessId)]);
   }
 }

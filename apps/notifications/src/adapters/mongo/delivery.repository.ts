@@ -40,6 +40,8 @@ export interface ParkedEmail {
   draft: DeliveryDraft;
   intent: EmailIntent;
   wait: { since: Date; retryAt: Date };
+  /** The profiles whose arrival makes it due (awaitedProfiles). */
+  awaiting: string[];
   /** The batch found a delivery record for it (a waiting one, parked again); a new one is inserted whole. */
   recorded: boolean;
 }
@@ -69,7 +71,9 @@ export interface DeliveryLogQuery {
 type RecipientFields = { sealedRecipient: ReturnType<KeyRing['seal']>; recipientHash: string };
 const sealContext = (notificationId: string) => `delivery:${notificationId}`;
 /** What a waiting email keeps only while it waits. */
-const WAITING_FIELDS = { waitingIntent: '', retryAt: '', waitLease: '' } as const;
+const WAITING_FIELDS = { waitingIntent: '', retryAt: '', waitLease: '', awaiting: '' } as const;
+/** The retry time of a released email: due before any email whose wait merely ran out. */
+const RELEASED = new Date(0);
 const notFinal = (notificationId: string) => ({ _id: notificationId, status: { $nin: [...FINAL_STATUSES] } });
 
 @Injectable()
@@ -133,7 +137,9 @@ export class DeliveryRepository {
     if (again.length === 0) return;
     const writes = again.map((email) => {
       const { set, onInsert } = this.parking(email, now);
-      return { updateOne: { filter: { _id: email.draft.notificationId, status: 'waiting' }, update: { $set: set, $inc: { waits: 1 }, $setOnInsert: onInsert }, upsert: true } };
+      // Parked again by the instance that leased it (takeDueWaiting): the lease ends here, so a profile arriving now releases it.
+      const update = { $set: set, $inc: { waits: 1 }, $unset: { waitLease: '' }, $setOnInsert: onInsert };
+      return { updateOne: { filter: { _id: email.draft.notificationId, status: 'waiting' }, update, upsert: true } };
     });
     try {
       // The driver's own bulk write: mongoose's casted each update, a quarter of the service's CPU while it
@@ -143,6 +149,28 @@ export class DeliveryRepository {
       // Unordered: every other email is parked; a duplicate key is one another status has (left alone).
       if (!isDuplicateKeyError(error)) throw error;
     }
+  }
+
+  /**
+   * Makes due at once the waiting emails that await any of `profiles` (they
+   * have just arrived), for the next takeDueWaiting. One leased by an instance
+   * trying it now is left to it: it parks the email again and then looks for
+   * the profiles itself (see EmailPipeline.releaseArrived).
+   */
+  async releaseAwaiting(profiles: readonly string[]): Promise<number> {
+    if (profiles.length === 0) return 0;
+    return this.release({ awaiting: { $in: [...profiles] } });
+  }
+
+  /** Makes these waiting emails due at once (their profiles arrived while they were being parked). */
+  async releaseParked(notificationIds: readonly string[]): Promise<number> {
+    if (notificationIds.length === 0) return 0;
+    return this.release({ _id: { $in: [...notificationIds] } });
+  }
+
+  private async release(which: QueryFilter<DeliveryDocument>): Promise<number> {
+    const result = await this.deliveries.updateMany({ ...which, status: 'waiting', waitLease: { $exists: false } }, { $set: { retryAt: RELEASED } });
+    return result.modifiedCount;
   }
 
   /**
@@ -271,9 +299,9 @@ export class DeliveryRepository {
   }
 
   /** What parking an email sets on its record, and what a new record of it starts with (inserted or upserted alike). */
-  private parking({ draft, intent, wait }: ParkedEmail, now: Date) {
+  private parking({ draft, intent, wait, awaiting }: ParkedEmail, now: Date) {
     return {
-      set: { language: draft.language, at: now, waitingSince: wait.since, retryAt: wait.retryAt, waitingIntent: intent },
+      set: { language: draft.language, at: now, waitingSince: wait.since, retryAt: wait.retryAt, waitingIntent: intent, awaiting },
       onInsert: { ...this.newRecord(draft, now), attempts: 0 },
     };
   }

@@ -77,6 +77,10 @@ export class DeliveryDocument {
   @Prop({ type: Date })
   retryAt?: Date;
 
+  /** While `waiting`: the profiles it awaits (awaitedProfiles); the arrival of one makes it due. */
+  @Prop({ type: [String], default: undefined })
+  awaiting?: string[];
+
   /** While `waiting`: the lease of the instance trying it now (see takeDueWaiting). */
   @Prop({ type: String })
   waitLease?: string;
@@ -94,3 +98,5 @@ DeliverySchema.index({ status: 1, at: -1, _id: -1 });
 DeliverySchema.index({ at: -1, _id: -1 });
 DeliverySchema.index({ outboxPending: 1 });
 DeliverySchema.index({ status: 1, retryAt: 1 });
+// Sparse: only waiting emails have the field, so the emails sent and failed cost this index nothing.
+DeliverySchema.index({ awaiting: 1 }, { sparse: true });
