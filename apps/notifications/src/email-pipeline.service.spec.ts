@@ -18,7 +18,7 @@ const LINK_KEY = 'test-link-key-0123456789abcdef0123456789';
 
 /** The delivery records, in memory, with the same claim/conclude rules as the Mongo repository. */
 class MemoryDeliveries {
-  readonly records = new Map<string, DeliveryState & { draft: DeliveryDraft; reason?: string; outbox: OutboxEntry[]; intent?: EmailIntent; retryAt?: Date; awaiting?: string[]; leased?: boolean }>();
+  readonly records = new Map<string, DeliveryState & { waits?: number; draft: DeliveryDraft; reason?: string; outbox: OutboxEntry[]; intent?: EmailIntent; retryAt?: Date; awaiting?: string[]; leased?: boolean }>();
   failNextConclude = false;
   /** Runs as each park begins: after the batch read the directories, before its emails are parked (a profile arriving meanwhile). */
   beforePark: () => Promise<void> = async () => {};

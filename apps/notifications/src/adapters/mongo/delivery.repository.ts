@@ -30,9 +30,8 @@ export interface DeliveryState {
   status: DeliveryStatus;
   attempts: number;
   outboxPending: boolean;
-  /** While waiting for a profile: since when, and how many tries so far. */
+  /** While waiting for a profile: since when (its wait runs from there). */
   waitingSince?: Date;
-  waits?: number;
 }
 
 /** An email parked until its recipient's or business's profile is known. */
@@ -94,7 +93,7 @@ export class DeliveryRepository {
   /** The states of many deliveries in one read (a consumer batch's emails); absent ones were never recorded. */
   async findStates(notificationIds: readonly string[]): Promise<Map<string, DeliveryState>> {
     if (notificationIds.length === 0) return new Map();
-    const docs = await this.deliveries.find({ _id: { $in: [...notificationIds] } }, { status: 1, attempts: 1, outboxPending: 1, waitingSince: 1, waits: 1 }).lean();
+    const docs = await this.deliveries.find({ _id: { $in: [...notificationIds] } }, { status: 1, attempts: 1, outboxPending: 1, waitingSince: 1 }).lean();
     return new Map(
       docs.map((doc) => [
         doc._id,
@@ -102,7 +101,7 @@ export class DeliveryRepository {
           status: doc.status,
           attempts: doc.attempts ?? 0,
           outboxPending: doc.outboxPending ?? false,
-          ...(doc.waitingSince ? { waitingSince: doc.waitingSince, waits: doc.waits ?? 0 } : {}),
+          ...(doc.waitingSince ? { waitingSince: doc.waitingSince } : {}),
         },
       ]),
     );

@@ -67,7 +67,7 @@ export class DeliveryDocument {
   @Prop({ type: Object })
   waitingIntent?: EmailIntent;
 
-  /** While `waiting`: since when, how many tries so far, and when the next one is due. */
+  /** While `waiting`: since when, how many times it was parked (for operators), and when it is next due (released, or its wait over). */
   @Prop({ type: Date })
   waitingSince?: Date;
 
