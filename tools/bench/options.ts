@@ -22,8 +22,12 @@ export interface Sizes {
   /** How long autocannon hammers /health, the respondent baseline. */
   healthSeconds: number;
   httpConnections: number;
-  /** Emails sent through the pipeline, and by the bare nodemailer baseline. */
+  /** Emails sent through the pipeline, and by the bare nodemailer baseline, in each trial. */
   emails: number;
+  /** Alternated pairs of the two (tools/bench/trials.ts): the figure is the pair with the median ratio. */
+  emailTrials: number;
+  /** Emails sent both ways, untimed, before the first trial: neither side is timed cold. */
+  emailWarmUp: number;
   /** Events counted by analytics behind the first and the second read measurement. */
   analyticsSmall: number;
   analyticsLarge: number;
@@ -42,6 +46,8 @@ export const SIZES: Record<Mode, Sizes> = {
     healthSeconds: 10,
     httpConnections: 10,
     emails: 2000,
+    emailTrials: 3,
+    emailWarmUp: 200,
     analyticsSmall: 10_000,
     analyticsLarge: 1_000_000,
     readCalls: 1000,
@@ -57,6 +63,8 @@ export const SIZES: Record<Mode, Sizes> = {
     healthSeconds: 2,
     httpConnections: 10,
     emails: 100,
+    emailTrials: 1,
+    emailWarmUp: 20,
     analyticsSmall: 2000,
     analyticsLarge: 10_000,
     readCalls: 100,
