@@ -2,3 +2,4 @@
 export * from './languages';
 export * from './per-language';
 export * from './localized-pages';
+export * from './template-file';

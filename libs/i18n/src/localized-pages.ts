@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveLanguage, SUPPORTED_LANGUAGES } from './languages';
 import { perLanguage } from './per-language';
+import { compileTemplateFile } from './template-file';
 
 /** What every page's template is given, besides its own fields. */
 export interface PageContext {
@@ -55,7 +56,7 @@ export class LocalizedPages<PageName extends string> {
   constructor(dir: string, pageNames: readonly PageName[]) {
     this.translations = loadTranslations(dir, SUPPORTED_LANGUAGES);
     const handlebars = translatingHandlebars(this.translations);
-    const compile = (name: string) => handlebars.compile(readFileSync(join(dir, 'templates', `${name}.hbs`), 'utf8'));
+    const compile = (name: string) => compileTemplateFile(handlebars, join(dir, 'templates', `${name}.hbs`));
     this.layout = compile('layout');
     this.pages = Object.fromEntries(pageNames.map((name) => [name, compile(name)])) as Record<PageName, HandlebarsTemplateDelegate>;
   }

@@ -1,6 +1,9 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SUPPORTED_LANGUAGES } from '@feedback/i18n';
 import type { EmailFacts } from '../../domain/email.types';
-import { EmailRenderer, type EmailContent } from './email.renderer';
+import { EmailRenderer, TEMPLATES_DIR, type EmailContent } from './email.renderer';
 import { placeholdersOf } from './translator';
 
 const renderer = EmailRenderer.fromDisk();
@@ -174,5 +177,17 @@ describe('EmailRenderer', () => {
     expect(email.html).not.toContain('<b>Jerry</b>');
     expect(email.text).toContain('Tom & <b>Jerry</b>');
     expect(email.subject).toContain('Tom & <b>Jerry</b>');
+  });
+
+  it('refuses at construction a template that does not parse, naming it (the service stops at boot, not at the first email of that kind)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'templates-'));
+    try {
+      cpSync(TEMPLATES_DIR, dir, { recursive: true });
+      expect(() => new EmailRenderer(translator, dir)).not.toThrow();
+      writeFileSync(join(dir, 'report-outcome', 'text.hbs'), '{{#if decision}}never closed\n');
+      expect(() => new EmailRenderer(translator, dir)).toThrow(/report-outcome\/text\.hbs does not parse/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { perLanguage } from '@feedback/i18n';
+import { compileTemplateFile, perLanguage } from '@feedback/i18n';
 import type { EmailFacts, EmailKind } from '../../domain/email.types';
 import { Translator } from './translator';
 
@@ -52,7 +52,8 @@ export class EmailRenderer {
     templatesDir = TEMPLATES_DIR,
   ) {
     this.registerHelpers();
-    const compile = (file: string, escape: boolean) => this.handlebars.compile(readFileSync(file, 'utf8'), { noEscape: !escape });
+    // Parsed now (compileTemplateFile): a broken template stops the service at boot, not an email.
+    const compile = (file: string, escape: boolean) => compileTemplateFile(this.handlebars, file, { noEscape: !escape });
     this.layouts = { html: compile(join(templatesDir, 'layout', 'html.hbs'), true), text: compile(join(templatesDir, 'layout', 'text.hbs'), false) };
     for (const kind of readdirSync(templatesDir, { withFileTypes: true })) {
       if (!kind.isDirectory() || kind.name === 'layout') continue;

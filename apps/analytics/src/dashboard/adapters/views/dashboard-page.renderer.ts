@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { i18n } from 'i18next';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadTranslations, translatingHandlebars } from '@feedback/i18n';
+import { compileTemplateFile, loadTranslations, translatingHandlebars } from '@feedback/i18n';
 
 const here = __dirname;
 const read = (...parts: string[]) => readFileSync(join(here, ...parts), 'utf8');
@@ -25,7 +25,7 @@ export class DashboardPages {
 
   constructor() {
     this.i18n = loadTranslations(here, DASHBOARD_LANGUAGES);
-    this.page = translatingHandlebars(this.i18n).compile(read('templates', 'dashboard.hbs'));
+    this.page = compileTemplateFile(translatingHandlebars(this.i18n), join(here, 'templates', 'dashboard.hbs'));
   }
 
   /** The script built from dashboard.client.ts (present in the build output; undefined when running from sources). */
