@@ -232,6 +232,17 @@ describe('notifications: information request emails', () => {
     await eventually('the email waiting for its recipient', () =>
       withDatabase('notifications', async (db) => ((await db.collection('deliveries').findOne({ userId: late.userId, status: 'waiting' })) ? true : undefined)),
     );
+    // Operators see it on /metrics: the gauge is the delivery log's count of waiting emails (read
+    // between two counts of the store, retried in case another suite parked or released one meanwhile).
+    await eventually('the waiting emails on /metrics', async () => {
+      const countWaiting = () => withDatabase('notifications', (db) => db.collection('deliveries').countDocuments({ status: 'waiting' }));
+      const before = await countWaiting();
+      const metrics = await (await fetch(`${serviceUrl('notifications')}/metrics`)).text();
+      const after = await countWaiting();
+      const gauge = Number(/^notifications_waiting_emails (\S+)$/m.exec(metrics)?.[1]);
+      const due = Number(/^notifications_waiting_emails_due (\S+)$/m.exec(metrics)?.[1]);
+      return gauge >= 1 && gauge >= Math.min(before, after) && gauge <= Math.max(before, after) && due >= 0 && due <= gauge ? true : undefined;
+    });
     await publish(USERS, [{ key: late.userId, value: JSON.stringify(envelope('UserProfileUpdated', { userId: late.userId, email: late.email, preferredLanguage: 'fr', displayName: 'Léa' })) }]);
 
     const mails = await mailTo(late.email);

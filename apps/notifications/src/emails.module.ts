@@ -18,6 +18,7 @@ import type { NotificationsConfig } from './config';
 import { ContactsModule } from './contacts.module';
 import { EmailPipeline, LinkSettings, WaitingSettings } from './email-pipeline.service';
 import { WaitingEmailsJob } from './adapters/jobs/waiting-emails.job';
+import { WaitingEmailsMetrics } from './adapters/metrics/waiting-emails.metrics';
 
 /** The email pipeline (render, send, record, announce) and the delivery log. */
 @Module({})
@@ -51,6 +52,7 @@ export class EmailsModule implements OnModuleInit {
         DeliveryRepository,
         EmailPipeline,
         WaitingEmailsJob,
+        WaitingEmailsMetrics,
       ],
     };
   }

@@ -173,6 +173,20 @@ export class DeliveryRepository {
   }
 
   /**
+   * How many emails wait for a profile, and how many of those are due now
+   * (released by their profile's arrival, or at the end of their wait) and not
+   * taken by an instance yet: for /metrics. Both are counted on the
+   * `status, retryAt` index.
+   */
+  async countWaiting(now: Date, maxTimeMS: number): Promise<{ waiting: number; due: number }> {
+    const [waiting, due] = await Promise.all([
+      this.collection.countDocuments({ status: 'waiting' }, { maxTimeMS }),
+      this.collection.countDocuments({ status: 'waiting', retryAt: { $lte: now } }, { maxTimeMS }),
+    ]);
+    return { waiting, due };
+  }
+
+  /**
    * Takes up to `limit` waiting emails whose retry is due, each with a lease
    * (its retry moved `leaseMs` ahead, under this call's lease id): with several
    * instances, each email is tried by one of them. Three round trips a call.
