@@ -13,6 +13,7 @@
 //   startKafka / startMongo / startMailDev(opts) -> ManagedProcess, resolved once
 //                                      a real client (kafkajs / mongodb / HTTP) works
 //   createTopics(brokers, topics, log) idempotent
+//   kafkaReady / mongoReady / mailInboxReady   probes, also of infrastructure started elsewhere
 //   waitFor(what, probe, timeoutMs, {proc?, logFile?})
 //   stopAll(procs), liveProcesses(), tailFile(file), logExcerpt(file)   (infra-process.ts)
 //
@@ -503,9 +504,9 @@ export interface MailDevOptions {
   timeoutMs?: number;
 }
 
-function tcpOpen(port: number): Promise<boolean> {
+function tcpOpen(port: number, host = HOST): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = connect({ port, host: HOST });
+    const s = connect({ port, host });
     s.setTimeout(1000);
     s.once('connect', () => {
       s.destroy();
@@ -519,9 +520,14 @@ function tcpOpen(port: number): Promise<boolean> {
   });
 }
 
-export async function mailDevReady(smtpPort: number, webPort: number): Promise<boolean> {
-  const res = await fetch(`http://${HOST}:${webPort}/api/healthz`, { signal: AbortSignal.timeout(1000) });
-  return res.ok && (await tcpOpen(smtpPort));
+export function mailDevReady(smtpPort: number, webPort: number): Promise<boolean> {
+  return mailInboxReady({ host: HOST, port: smtpPort }, `http://${HOST}:${webPort}`);
+}
+
+/** True when a MailDev anywhere answers its health route and accepts SMTP connections. */
+export async function mailInboxReady(smtp: { host: string; port: number }, webUrl: string): Promise<boolean> {
+  const res = await fetch(`${webUrl}/api/healthz`, { signal: AbortSignal.timeout(1000) });
+  return res.ok && (await tcpOpen(smtp.port, smtp.host));
 }
 
 /**

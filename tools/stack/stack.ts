@@ -2,7 +2,8 @@
 // platform's topics, and the five services, each waited on until healthy.
 // Used by `npm start` (profile "dev") and by the e2e suite (profile "test", on
 // its own ports, in-memory store and fresh data, so both can run at once).
-// Runs under tsx (npm scripts) and under jest.
+// Runs under tsx (npm scripts) and under jest. A profile with `external`
+// infrastructure (external-infra.ts) starts only the services, against it.
 
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +24,7 @@ import {
 } from './infra.ts';
 // A relative import: jest's globalSetup runs outside its module mapper.
 import { topicsToProvision } from '../../libs/contracts/src/registry';
+import { waitForExternalInfra, type ExternalInfra } from './external-infra.ts';
 
 export type { ManagedProcess } from './infra.ts';
 export { startKafka } from './infra.ts';
@@ -43,6 +45,11 @@ export interface StackProfile {
   servicePorts: Record<ServiceName, number>;
   /** Extra environment for every service (tests shorten windows, use a db prefix...). */
   serviceEnv: Record<string, string>;
+  /**
+   * Kafka, MongoDB and MailDev already running elsewhere: the stack starts only
+   * the services, against them (`ports` and the store settings are then unused).
+   */
+  external?: ExternalInfra;
 }
 
 export function devProfile(repoRoot: string): StackProfile {
@@ -93,10 +100,10 @@ export interface StackUrls {
 export function stackUrls(profile: StackProfile): StackUrls {
   const host = '127.0.0.1';
   return {
-    kafkaBrokers: `${host}:${profile.ports.kafka}`,
-    mongoUrl: `mongodb://${host}:${profile.ports.mongo}`,
-    smtpUrl: `smtp://${host}:${profile.ports.smtp}`,
-    mailWebUrl: `http://${host}:${profile.ports.mailWeb}`,
+    kafkaBrokers: profile.external?.kafkaBrokers ?? `${host}:${profile.ports.kafka}`,
+    mongoUrl: profile.external?.mongoUrl ?? `mongodb://${host}:${profile.ports.mongo}`,
+    smtpUrl: profile.external?.smtpUrl ?? `smtp://${host}:${profile.ports.smtp}`,
+    mailWebUrl: profile.external?.mailWebUrl ?? `http://${host}:${profile.ports.mailWeb}`,
     services: Object.fromEntries(SERVICES.map((s) => [s, `http://${host}:${profile.servicePorts[s]}`])) as Record<ServiceName, string>,
   };
 }
@@ -199,34 +206,36 @@ export async function startService(
 export async function startStack(repoRoot: string, profile: StackProfile, log: Log): Promise<RunningStack> {
   const started: ManagedProcess[] = [];
   const step = (n: number, text: string) => log(`[${n}/6] ${text}`);
+  const external = profile.external;
   try {
     step(1, 'checking prerequisites and ports');
-    checkPrerequisites();
-    await assertPortsFree({
-      kafka: profile.ports.kafka,
-      'kafka controller': profile.ports.kafkaController,
-      mongo: profile.ports.mongo,
-      smtp: profile.ports.smtp,
-      'mail web': profile.ports.mailWeb,
-      ...Object.fromEntries(SERVICES.map((s) => [s, profile.servicePorts[s]])),
-    });
+    const servicePorts = Object.fromEntries(SERVICES.map((s) => [s, profile.servicePorts[s]]));
+    if (external) await assertPortsFree(servicePorts);
+    else {
+      checkPrerequisites();
+      await assertPortsFree({
+        kafka: profile.ports.kafka,
+        'kafka controller': profile.ports.kafkaController,
+        mongo: profile.ports.mongo,
+        smtp: profile.ports.smtp,
+        'mail web': profile.ports.mailWeb,
+        ...servicePorts,
+      });
+    }
     if (profile.fresh) rmSync(profile.dataDir, { recursive: true, force: true });
     mkdirSync(profile.dataDir, { recursive: true });
 
-    step(2, 'resolving Kafka and MongoDB-wire jars (Maven, first run only)');
-    await ensureJars(repoRoot, log);
-
-    step(3, 'starting Kafka, MongoDB-wire server and MailDev');
-    // allSettled: if one fails, the others that did start are still stopped below.
-    const infra = await Promise.allSettled([
-      startKafka({ repoRoot, dataDir: profile.dataDir, port: profile.ports.kafka, controllerPort: profile.ports.kafkaController, log }),
-      startMongo({ repoRoot, dataDir: profile.dataDir, port: profile.ports.mongo, backend: profile.mongoBackend, maxHeap: profile.mongoMaxHeap, log }),
-      startMailDev({ repoRoot, dataDir: profile.dataDir, smtpPort: profile.ports.smtp, webPort: profile.ports.mailWeb, log }),
-    ]);
-    for (const result of infra) if (result.status === 'fulfilled') started.push(result.value);
-    const failed = infra.find((result) => result.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
-    const [kafka, mongo, mail] = infra.map((result) => (result as PromiseFulfilledResult<ManagedProcess>).value) as [ManagedProcess, ManagedProcess, ManagedProcess];
+    let infra: ManagedProcess[] = [];
+    if (external) {
+      step(2, 'no jars needed: the infrastructure runs elsewhere');
+      step(3, 'waiting for the external Kafka, MongoDB and MailDev');
+      await waitForExternalInfra(external, log);
+    } else {
+      step(2, 'resolving Kafka and MongoDB-wire jars (Maven, first run only)');
+      await ensureJars(repoRoot, log);
+      step(3, 'starting Kafka, MongoDB-wire server and MailDev');
+      infra = await startLocalInfra(repoRoot, profile, log, started);
+    }
 
     step(4, 'creating topics and dead-letter topics');
     await createTopics([stackUrls(profile).kafkaBrokers], topicsToProvision(), log);
@@ -241,12 +250,26 @@ export async function startStack(repoRoot: string, profile: StackProfile, log: L
       }),
     );
     step(6, 'ready');
-    const processes = [...services, mail, mongo, kafka];
     // Services first, so their consumers leave their groups while the broker is still up.
-    return { profile, urls: stackUrls(profile), processes, stop: () => stopAll([services, [mail, mongo, kafka]]) };
+    return { profile, urls: stackUrls(profile), processes: [...services, ...infra], stop: () => stopAll([services, infra]) };
   } catch (error) {
     const infraNames = new Set(['kafka', 'mongo', 'maildev']);
     await stopAll([started.filter((p) => !infraNames.has(p.name)), started.filter((p) => infraNames.has(p.name))]).catch(() => undefined);
     throw error;
   }
+}
+
+/** Kafka, the MongoDB-wire server and MailDev as local processes (each added to `started` once up): MailDev, the store, the broker. */
+async function startLocalInfra(repoRoot: string, profile: StackProfile, log: Log, started: ManagedProcess[]): Promise<ManagedProcess[]> {
+  // allSettled: if one fails, the others that did start are still stopped by the caller.
+  const infra = await Promise.allSettled([
+    startKafka({ repoRoot, dataDir: profile.dataDir, port: profile.ports.kafka, controllerPort: profile.ports.kafkaController, log }),
+    startMongo({ repoRoot, dataDir: profile.dataDir, port: profile.ports.mongo, backend: profile.mongoBackend, maxHeap: profile.mongoMaxHeap, log }),
+    startMailDev({ repoRoot, dataDir: profile.dataDir, smtpPort: profile.ports.smtp, webPort: profile.ports.mailWeb, log }),
+  ]);
+  for (const result of infra) if (result.status === 'fulfilled') started.push(result.value);
+  const failed = infra.find((result) => result.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  const [kafka, mongo, mail] = infra.map((result) => (result as PromiseFulfilledResult<ManagedProcess>).value) as [ManagedProcess, ManagedProcess, ManagedProcess];
+  return [mail, mongo, kafka];
 }
