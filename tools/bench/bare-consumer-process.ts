@@ -3,7 +3,9 @@
 // reports `{ ready: true }` once in its group, `{ consumed, inserted }` after
 // each batch and `{ done: true, ... }` once it has consumed `expected` messages.
 // It stays up until the parent stops it (so the parent can read what CPU it
-// spent), and exits when the parent goes away.
+// spent), and exits when the parent goes away, leaving its consumer group
+// first (a member that just vanishes holds the group until its session times
+// out, and a group with members cannot be deleted).
 import { logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { newKafka } from '@feedback/messaging';
@@ -12,6 +14,9 @@ import { runBareConsumer, type BareConsumerSpec } from './bare-consumer.ts';
 function send(message: object): Promise<void> {
   return new Promise((resolve) => (process.send ? process.send(message, undefined, {}, () => resolve()) : resolve()));
 }
+
+/** Set once the consumer runs: what the process does before it exits. */
+let leaveGroup: () => Promise<void> = () => Promise.resolve();
 
 async function main(spec: BareConsumerSpec): Promise<void> {
   const kafka = newKafka({ clientId: spec.name.replace(/\W+/g, '-'), brokers: [spec.brokers], logLevel: logLevel.NOTHING, retry: { retries: 8 } });
@@ -28,12 +33,22 @@ async function main(spec: BareConsumerSpec): Promise<void> {
       else void send(progress);
     },
   });
+  leaveGroup = () => consumer.disconnect();
   await send({ ready: true });
   await send({ done: true, ...(await done) });
   await consumer.stop();
 }
 
-process.on('disconnect', () => process.exit(0));
+process.on('disconnect', () => {
+  // Five seconds at most: a broker that is gone must not keep the process.
+  const exit = setTimeout(() => process.exit(0), 5000);
+  void leaveGroup()
+    .catch(() => undefined)
+    .finally(() => {
+      clearTimeout(exit);
+      process.exit(0);
+    });
+});
 main(JSON.parse(process.argv[2] ?? '{}') as BareConsumerSpec).catch(
   (error: unknown) => {
     console.error(`bare consumer: ${(error as Error).stack ?? String(error)}`);

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { respondentLinkKey } from '@feedback/auth';
 import { testProfile, type StackProfile } from '../stack/stack.ts';
+import type { ExternalInfra } from '../stack/external-infra.ts';
 import type { Mode } from './options.ts';
 
 export interface BenchSecrets {
@@ -21,9 +22,20 @@ export function newSecrets(): BenchSecrets {
   return { jwtSecret, piiKeys: `bench1:${randomBytes(32).toString('base64')}`, linkKey: respondentLinkKey(jwtSecret) };
 }
 
-export const BENCH_DB_PREFIX = 'bench_';
+/** The services' databases of one run: its own, so a store that outlives the run is never mixed up with another's. */
+export function benchDbPrefix(runId: string): string {
+  return `bench_${runId}_`;
+}
 
-export function benchProfile(repoRoot: string, mode: Mode, portOffset: number, secrets: BenchSecrets): StackProfile {
+export interface BenchStackOptions {
+  mode: Mode;
+  portOffset: number;
+  secrets: BenchSecrets;
+  runId: string;
+  external?: ExternalInfra;
+}
+
+export function benchProfile(repoRoot: string, { mode, portOffset, secrets, runId, external }: BenchStackOptions): StackProfile {
   const base = testProfile(repoRoot, portOffset);
   return {
     ...base,
@@ -34,11 +46,12 @@ export function benchProfile(repoRoot: string, mode: Mode, portOffset: number, s
     // records) on the heap: a million events need several GB.
     mongoMaxHeap: mode === 'full' ? '8g' : '2g',
     serviceEnv: {
-      MONGO_DB_PREFIX: BENCH_DB_PREFIX,
+      MONGO_DB_PREFIX: benchDbPrefix(runId),
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
       AUTH_JWT_SECRET: secrets.jwtSecret,
       PII_ENCRYPTION_KEYS: secrets.piiKeys,
     },
+    external,
   };
 }

@@ -9,9 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { externalInfraFromEnv } from '../stack/external-infra.ts';
 import { startStack, type RunningStack } from '../stack/stack.ts';
 import { benchProfile, newSecrets } from './bench-stack.ts';
-import { keyRingOf, openClients, type BenchContext } from './context.ts';
+import { drain, keyRingOf, openClients, type BenchContext } from './context.ts';
+import { busyServiceGroups, cleanUpRun } from './external-run.ts';
 import { evaluate, type Figure } from './goals.ts';
 import { parseOptions, type ScenarioName } from './options.ts';
 import { Progress } from './progress.ts';
@@ -54,7 +56,7 @@ function writeResults(doc: BenchDocument, table: string): string {
   mkdirSync(dir, { recursive: true });
   const json = renderJson(doc);
   writeFileSync(join(dir, 'bench.json'), json);
-  writeFileSync(join(dir, 'chart.svg'), renderSvg(doc.figures, `npm run bench${doc.mode === 'quick' ? ' --quick' : ''}: ${doc.startedAt}`));
+  writeFileSync(join(dir, 'chart.svg'), renderSvg(doc.figures, `npm run bench${doc.mode === 'quick' ? ' --quick' : ''}${doc.infra === 'external' ? ' --infra external' : ''}: ${doc.startedAt}`));
   writeFileSync(join(dir, 'table.txt'), `${table}\n`);
   writeFileSync(join(repoRoot, 'bench-results', 'latest.json'), json);
   return dir;
@@ -66,15 +68,22 @@ async function main(): Promise<number> {
   const startedAt = new Date().toISOString();
   const totalStages = options.scenarios.length + 2;
   let stage = 0;
-  progress.line(`npm run bench (${options.mode} mode): ${options.scenarios.join(', ')}`);
+  // Read before anything starts: a malformed address fails the run at once.
+  const external = options.infra === 'external' ? externalInfraFromEnv(process.env, 'BENCH_') : undefined;
+  progress.line(`npm run bench (${options.mode} mode${external ? ', on external infrastructure' : ''}): ${options.scenarios.join(', ')}`);
 
   progress.stage(++stage, totalStages, 'building the services and starting the bench stack');
   if (options.build) build(progress);
   const secrets = newSecrets();
-  const profile = benchProfile(repoRoot, options.mode, options.portOffset, secrets);
+  const runId = randomUUID().slice(0, 8);
+  const profile = benchProfile(repoRoot, { mode: options.mode, portOffset: options.portOffset, secrets, runId, external });
   let stack: RunningStack | undefined;
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= (stack?.stop() ?? Promise.resolve()).catch(() => undefined));
+  // On external infrastructure the run's databases, topics and groups outlive the stack: removed after it stops.
+  const stop = () =>
+    (stopping ??= (stack?.stop() ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => (external ? cleanUpRun(external, runId, (line) => progress.line(line)) : undefined)));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       progress.line(`\n${signal}: stopping the bench stack...`);
@@ -88,9 +97,15 @@ async function main(): Promise<number> {
   let ctx: BenchContext | undefined;
   try {
     const stackStarted = Date.now();
+    if (external) {
+      const busy = await busyServiceGroups(external);
+      if (busy.length > 0) throw new Error(`consumer group(s) ${busy.join(', ')} on ${external.kafkaBrokers} have members: stop the platform's own services there first (start only its infrastructure), or the bench's services would share their events`);
+    }
     stack = await startStack(repoRoot, profile, (line) => progress.line(`      stack: ${line}`));
-    progress.line(`      stack up in ${((Date.now() - stackStarted) / 1000).toFixed(1)} s (data and logs in ${profile.dataDir})`);
-    ctx = { options, stack, secrets, keyRing: keyRingOf(secrets), runId: randomUUID().slice(0, 8), progress, details, paused: new Set(), ...(await openClients(stack)) };
+    progress.line(`      stack up in ${((Date.now() - stackStarted) / 1000).toFixed(1)} s (${external ? 'services only; service logs' : 'data and logs'} in ${profile.dataDir})`);
+    ctx = { options, stack, secrets, keyRing: keyRingOf(secrets), runId, progress, details, paused: new Set(), ...(await openClients(stack)) };
+    // A broker that outlives runs may hold events the services have not consumed yet (a run stopped midway).
+    if (external) await drain(ctx, 'events earlier runs left on the topics');
 
     const scenariosStarted = Date.now();
     let small: ReadResult | undefined;
@@ -148,6 +163,7 @@ async function main(): Promise<number> {
   const doc: BenchDocument = {
     startedAt,
     mode: options.mode,
+    infra: options.infra,
     machine: { cpus: cpus().length, totalMemoryMb: Math.round(totalmem() / 1_048_576), node: process.version },
     figures: evaluated,
     details,

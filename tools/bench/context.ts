@@ -8,7 +8,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { signApiToken, type Role } from '@feedback/auth';
 import { KeyRing } from '@feedback/pii';
 import { SERVICES, type RunningStack, type ServiceName } from '../stack/stack.ts';
-import { BENCH_DB_PREFIX, type BenchSecrets } from './bench-stack.ts';
+import { benchDbPrefix, type BenchSecrets } from './bench-stack.ts';
 import type { KafkaMessageOut } from './events.ts';
 import type { BenchOptions } from './options.ts';
 import type { Progress } from './progress.ts';
@@ -50,9 +50,9 @@ export function keyRingOf(secrets: BenchSecrets): KeyRing {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** A service's own database. */
-export function serviceDb(ctx: Pick<BenchContext, 'mongo'>, service: ServiceName): Db {
-  return ctx.mongo.db(`${BENCH_DB_PREFIX}${service}`);
+/** A service's own database (this run's: see benchDbPrefix). */
+export function serviceDb(ctx: Pick<BenchContext, 'mongo' | 'runId'>, service: ServiceName): Db {
+  return ctx.mongo.db(`${benchDbPrefix(ctx.runId)}${service}`);
 }
 
 export function apiToken(ctx: Pick<BenchContext, 'secrets'>, role: Role, claims: { sub: string; businessId?: string }): string {
@@ -90,7 +90,7 @@ export async function publishUnits(
 }
 
 /** feedback_answers stored by feedback-store (estimated count: O(1) on the store). */
-export function answersStored(ctx: Pick<BenchContext, 'mongo'>): Promise<number> {
+export function answersStored(ctx: Pick<BenchContext, 'mongo' | 'runId'>): Promise<number> {
   return serviceDb(ctx, 'feedback-store').collection('feedback_answers').estimatedDocumentCount();
 }
 
@@ -103,7 +103,7 @@ interface FeedbackCounters {
  * Submitted, Declined and Expired adds one to exactly one of these four
  * counters of its business-day, so their sum is the number of events counted.
  */
-export async function feedbackEventsCounted(ctx: Pick<BenchContext, 'mongo'>, businessIds?: readonly string[]): Promise<number> {
+export async function feedbackEventsCounted(ctx: Pick<BenchContext, 'mongo' | 'runId'>, businessIds?: readonly string[]): Promise<number> {
   const docs = await serviceDb(ctx, 'analytics')
     .collection<FeedbackCounters>('business_days')
     .find(businessIds ? { businessId: { $in: [...businessIds] } } : {}, { projection: { 'c.feedback.requested': 1, 'c.feedback.answered': 1, 'c.feedback.declined': 1, 'c.feedback.expired': 1 } })

@@ -82,9 +82,19 @@ export interface BenchOptions {
   keep: boolean;
   /** Build the services first (default), so the bench measures the code as it is now. */
   build: boolean;
+  /**
+   * local: the bench starts its own Kafka, MongoDB-wire server and MailDev.
+   * external: they run elsewhere (BENCH_KAFKA_BROKERS, BENCH_MONGO_URL,
+   * BENCH_SMTP_URL, BENCH_MAIL_WEB_URL; tools/stack/external-infra.ts), say the
+   * real images of docker-compose.yml; the bench starts only the services.
+   */
+  infra: InfraMode;
 }
 
-export const USAGE = `usage: npm run bench -- [--quick] [--only ${SCENARIOS.join(',')}] [--port-offset 500] [--keep] [--no-build]`;
+export const INFRA_MODES = ['local', 'external'] as const;
+export type InfraMode = (typeof INFRA_MODES)[number];
+
+export const USAGE = `usage: npm run bench -- [--quick] [--only ${SCENARIOS.join(',')}] [--port-offset 500] [--keep] [--no-build] [--infra local|external]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -95,6 +105,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'port-offset': { type: 'string', default: process.env.BENCH_PORT_OFFSET ?? '500' },
       keep: { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
+      infra: { type: 'string', default: process.env.BENCH_INFRA || 'local' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -105,5 +116,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(', ')}\n${USAGE}`);
   const portOffset = Number(values['port-offset']);
   if (!Number.isInteger(portOffset) || portOffset < 0) throw new Error(`--port-offset must be a non-negative integer\n${USAGE}`);
-  return { mode, sizes: SIZES[mode], portOffset, scenarios: only ? SCENARIOS.filter((s) => only.includes(s)) : [...SCENARIOS], keep: values.keep, build: !values['no-build'] };
+  const infra = values.infra as InfraMode;
+  if (!INFRA_MODES.includes(infra)) throw new Error(`--infra must be ${INFRA_MODES.join(' or ')}, got "${values.infra}"\n${USAGE}`);
+  return { mode, sizes: SIZES[mode], portOffset, scenarios: only ? SCENARIOS.filter((s) => only.includes(s)) : [...SCENARIOS], keep: values.keep, build: !values['no-build'], infra };
 }

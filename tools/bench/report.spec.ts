@@ -49,7 +49,7 @@ describe('the table', () => {
 
 describe('the JSON document', () => {
   it('writes unmeasured figures as null (JSON has no NaN)', () => {
-    const json = renderJson({ startedAt: '2026-11-25T00:00:00.000Z', mode: 'quick', machine: { cpus: 2, totalMemoryMb: 1, node: 'v24' }, figures, details: {}, failures: [] });
+    const json = renderJson({ startedAt: '2026-11-25T00:00:00.000Z', mode: 'quick', infra: 'local', machine: { cpus: 2, totalMemoryMb: 1, node: 'v24' }, figures, details: {}, failures: [] });
     const parsed = JSON.parse(json) as { figures: { value: number | null }[] };
     expect(parsed.figures.map((f) => f.value)).toEqual([735.4, 12.34, 180, null]);
   });

@@ -55,6 +55,8 @@ export interface BenchDocument {
   /** ISO time the run started. */
   startedAt: string;
   mode: 'quick' | 'full';
+  /** Where the broker, the store and MailDev ran: the bench's own local stack, or elsewhere (`--infra external`). */
+  infra: 'local' | 'external';
   machine: { cpus: number; totalMemoryMb: number; node: string };
   figures: EvaluatedFigure[];
   /** Per-scenario raw details (sizes, timings, methods), for whoever digs deeper. */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { topicsToProvision } from '@feedback/contracts';
 import { platformEnvShape } from '@feedback/config';
+import { COMPOSE_INFRA, smtpAddress } from '../stack/external-infra.ts';
 import { SERVICE_PROCESS_ENV, serviceNodeFlags } from '../stack/stack.ts';
 
 const root = join(__dirname, '..', '..');
@@ -283,6 +284,34 @@ describe('docker-compose.yml', () => {
     expect(namedVolumeAt('mongo', '/data/db')).toBeDefined();
     expect(service('maildev').image).toMatch(/^maildev\/maildev(:|$)/);
     expect(environment('maildev').MAILDEV_SMTP_PORT ?? '1025').toBe('1025');
+  });
+});
+
+describe('docker-compose.bench.yml (the infrastructure on the host, for `npm run bench -- --infra external`)', () => {
+  const override = parse(read('docker-compose.bench.yml')) as ComposeFile;
+  /** Published `host:container` ports of a service once the override is applied (compose appends port lists). */
+  const published = (name: string): string[] => [
+    ...portMappings(name),
+    ...(override.services[name]?.ports ?? []).map((port) => String(port).split(':').slice(-2).join(':')),
+  ];
+  const portOf = (address: string) => Number(new URL(address.includes('://') ? address : `tcp://${address}`).port);
+
+  it('only publishes ports of infrastructure services that docker-compose.yml defines', () => {
+    for (const [name, spec] of Object.entries(override.services)) {
+      expect(compose.services[name]).toBeDefined();
+      expect(['kafka', 'mongo', 'maildev']).toContain(name);
+      expect(Object.keys(spec)).toEqual(['ports']);
+      for (const port of spec.ports ?? []) expect(String(port)).toMatch(/^127\.0\.0\.1:/);
+    }
+  });
+
+  it("publishes each at the address the bench's external mode expects by default (COMPOSE_INFRA)", () => {
+    const kafkaPort = portOf(COMPOSE_INFRA.kafkaBrokers);
+    expect(published('kafka')).toContain(`${kafkaPort}:${kafkaPort}`);
+    expect(environment('kafka').KAFKA_ADVERTISED_LISTENERS).toContain(`HOST://localhost:${kafkaPort}`);
+    expect(published('mongo')).toContain(`${portOf(COMPOSE_INFRA.mongoUrl)}:27017`);
+    expect(published('maildev')).toContain(`${smtpAddress(COMPOSE_INFRA.smtpUrl).port}:${environment('maildev').MAILDEV_SMTP_PORT}`);
+    expect(published('maildev')).toContain(`${portOf(COMPOSE_INFRA.mailWebUrl)}:${environment('maildev').MAILDEV_WEB_PORT}`);
   });
 });
 

@@ -124,7 +124,7 @@ async function ceiling(ctx: BenchContext, answers: number): Promise<BareRun> {
     ctx.progress.line(`      CPU ms per event: ${describeCpu(run.cpuMsPerEvent)}`);
     return run;
   } finally {
-    children.forEach(({ child }) => child.stop());
+    await Promise.all(children.map(({ child }) => child.stop()));
     await Promise.all(children.map(({ spec }) => ctx.mongo.db(BARE_DB).collection(spec.collection).drop().catch(() => undefined)));
   }
 }
@@ -163,8 +163,14 @@ class BareConsumerChild {
     return this.child.pid ?? 0;
   }
 
-  stop(): void {
-    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+  /** Lets the child leave its consumer group and exit (it does when the IPC channel closes); killed if it takes over 6 s. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    if (this.child.connected) this.child.disconnect();
+    const killer = setTimeout(() => this.child.kill('SIGKILL'), 6000);
+    await exited;
+    clearTimeout(killer);
   }
 }
 

@@ -1,0 +1,29 @@
+import { parseOptions, SIZES } from './options.ts';
+
+describe('the bench options', () => {
+  const saved = process.env.BENCH_INFRA;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.BENCH_INFRA;
+    else process.env.BENCH_INFRA = saved;
+  });
+
+  it('runs every scenario in full mode on its own local stack by default', () => {
+    delete process.env.BENCH_INFRA;
+    const options = parseOptions([]);
+    expect(options).toMatchObject({ mode: 'full', sizes: SIZES.full, infra: 'local', build: true, keep: false, portOffset: 500 });
+    expect(options.scenarios).toHaveLength(6);
+  });
+
+  it('runs on external infrastructure when asked, by flag or by BENCH_INFRA', () => {
+    delete process.env.BENCH_INFRA;
+    expect(parseOptions(['--infra', 'external']).infra).toBe('external');
+    process.env.BENCH_INFRA = 'external';
+    expect(parseOptions(['--quick']).infra).toBe('external');
+    expect(parseOptions(['--infra', 'local']).infra).toBe('local');
+  });
+
+  it('refuses an unknown infrastructure or scenario, saying what is allowed', () => {
+    expect(() => parseOptions(['--infra', 'docker'])).toThrow(/--infra must be local or external, got "docker"/);
+    expect(() => parseOptions(['--only', 'pipeline,nope'])).toThrow(/unknown scenario\(s\) nope/);
+  });
+});
