@@ -5,6 +5,7 @@ import { markedPersonalValues, personalDataInServiceLogs, personalValuesFile } f
 
 export default async function globalTeardown(): Promise<void> {
   await globalThis.__E2E_STACK__?.stop();
+  await globalThis.__E2E_INFRA__?.stop();
   // Checked after the whole run, over every service's log: fails the run if any leak.
   const { dataDir } = testProfile(join(__dirname, '..'));
   const leaks = personalDataInServiceLogs(join(dataDir, 'logs'), markedPersonalValues(personalValuesFile(dataDir)));

@@ -7,5 +7,6 @@ module.exports = {
   roots: ['<rootDir>/faults'],
   rootDir: require('node:path').join(__dirname, '..'),
   testMatch: ['**/*.faults-spec.ts'],
+  globalSetup: '<rootDir>/faults/global-setup.ts',
   testTimeout: 600_000,
 };

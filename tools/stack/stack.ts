@@ -28,6 +28,9 @@ import { waitForExternalInfra, type ExternalInfra } from './external-infra.ts';
 
 export type { ManagedProcess } from './infra.ts';
 export { startKafka } from './infra.ts';
+// For the e2e suite, whose one entry into the stack tooling is this module.
+export { containerRuntimeLikely } from './containers.ts';
+export { chooseInfra, provideInfra, type ProvidedInfra } from './infra-source.ts';
 
 export const SERVICES = ['requests', 'feedback-store', 'reporting', 'analytics', 'notifications'] as const;
 export type ServiceName = (typeof SERVICES)[number];
