@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { externalInfraFromEnv } from '../stack/external-infra.ts';
+import { provideInfra, type ProvidedInfra } from '../stack/infra-source.ts';
 import { startStack, type RunningStack } from '../stack/stack.ts';
 import { benchProfile, newSecrets } from './bench-stack.ts';
 import { drain, keyRingOf, openClients, type BenchContext } from './context.ts';
@@ -56,7 +56,7 @@ function writeResults(doc: BenchDocument, table: string): string {
   mkdirSync(dir, { recursive: true });
   const json = renderJson(doc);
   writeFileSync(join(dir, 'bench.json'), json);
-  writeFileSync(join(dir, 'chart.svg'), renderSvg(doc.figures, `npm run bench${doc.mode === 'quick' ? ' --quick' : ''}${doc.infra === 'external' ? ' --infra external' : ''}: ${doc.startedAt}`));
+  writeFileSync(join(dir, 'chart.svg'), renderSvg(doc.figures, `npm run bench${doc.mode === 'quick' ? ' --quick' : ''}${doc.infra === 'local' ? '' : ` --infra ${doc.infra}`}: ${doc.startedAt}`));
   writeFileSync(join(dir, 'table.txt'), `${table}\n`);
   writeFileSync(join(repoRoot, 'bench-results', 'latest.json'), json);
   return dir;
@@ -68,22 +68,23 @@ async function main(): Promise<number> {
   const startedAt = new Date().toISOString();
   const totalStages = options.scenarios.length + 2;
   let stage = 0;
-  // Read before anything starts: a malformed address fails the run at once.
-  const external = options.infra === 'external' ? externalInfraFromEnv(process.env, 'BENCH_') : undefined;
-  progress.line(`npm run bench (${options.mode} mode${external ? ', on external infrastructure' : ''}): ${options.scenarios.join(', ')}`);
+  progress.line(`npm run bench (${options.mode} mode${options.infra === 'local' ? '' : `, ${options.infra} infrastructure`}): ${options.scenarios.join(', ')}`);
 
   progress.stage(++stage, totalStages, 'building the services and starting the bench stack');
   if (options.build) build(progress);
   const secrets = newSecrets();
   const runId = randomUUID().slice(0, 8);
-  const profile = benchProfile(repoRoot, { mode: options.mode, portOffset: options.portOffset, secrets, runId, external });
+  let infra: ProvidedInfra | undefined;
   let stack: RunningStack | undefined;
   let stopping: Promise<void> | undefined;
-  // On external infrastructure the run's databases, topics and groups outlive the stack: removed after it stops.
+  // On external infrastructure the run's databases, topics and groups outlive the stack: removed after it
+  // stops. Containers go with everything in them.
   const stop = () =>
     (stopping ??= (stack?.stop() ?? Promise.resolve())
       .catch(() => undefined)
-      .then(() => (external ? cleanUpRun(external, runId, (line) => progress.line(line)) : undefined)));
+      .then(() => (infra?.source === 'external' && infra.external ? cleanUpRun(infra.external, runId, (line) => progress.line(line)) : undefined))
+      .then(() => infra?.stop())
+      .catch(() => undefined));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       progress.line(`\n${signal}: stopping the bench stack...`);
@@ -97,7 +98,10 @@ async function main(): Promise<number> {
   let ctx: BenchContext | undefined;
   try {
     const stackStarted = Date.now();
-    if (external) {
+    infra = await provideInfra({ source: options.infra, automatic: false }, { repoRoot, env: process.env, envPrefix: 'BENCH_', log: (line) => progress.line(`      infra: ${line}`) });
+    const external = infra.external;
+    const profile = benchProfile(repoRoot, { mode: options.mode, portOffset: options.portOffset, secrets, runId, external });
+    if (infra.source === 'external' && external) {
       const busy = await busyServiceGroups(external);
       if (busy.length > 0) throw new Error(`consumer group(s) ${busy.join(', ')} on ${external.kafkaBrokers} have members: stop the platform's own services there first (start only its infrastructure), or the bench's services would share their events`);
     }
@@ -105,7 +109,7 @@ async function main(): Promise<number> {
     progress.line(`      stack up in ${((Date.now() - stackStarted) / 1000).toFixed(1)} s (${external ? 'services only; service logs' : 'data and logs'} in ${profile.dataDir})`);
     ctx = { options, stack, secrets, keyRing: keyRingOf(secrets), runId, progress, details, paused: new Set(), ...(await openClients(stack)) };
     // A broker that outlives runs may hold events the services have not consumed yet (a run stopped midway).
-    if (external) await drain(ctx, 'events earlier runs left on the topics');
+    if (infra.source === 'external') await drain(ctx, 'events earlier runs left on the topics');
 
     const scenariosStarted = Date.now();
     let small: ReadResult | undefined;
@@ -176,7 +180,7 @@ async function main(): Promise<number> {
   if (options.mode === 'quick') progress.line('quick mode: small sizes for development; the goals are stated for the full run.');
 
   if (options.keep && stack) {
-    progress.line(`--keep: the bench stack is still running (${profile.dataDir}); Ctrl-C stops it.`);
+    progress.line(`--keep: the bench stack is still running (${stack.profile.dataDir}); Ctrl-C stops it.`);
     await new Promise(() => undefined);
   }
   progress.line('stopping the bench stack...');

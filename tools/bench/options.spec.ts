@@ -14,16 +14,17 @@ describe('the bench options', () => {
     expect(options.scenarios).toHaveLength(6);
   });
 
-  it('runs on external infrastructure when asked, by flag or by BENCH_INFRA', () => {
+  it('runs on containers or external infrastructure when asked, by flag or by BENCH_INFRA', () => {
     delete process.env.BENCH_INFRA;
     expect(parseOptions(['--infra', 'external']).infra).toBe('external');
     process.env.BENCH_INFRA = 'external';
     expect(parseOptions(['--quick']).infra).toBe('external');
     expect(parseOptions(['--infra', 'local']).infra).toBe('local');
+    expect(parseOptions(['--infra', 'containers']).infra).toBe('containers');
   });
 
   it('refuses an unknown infrastructure or scenario, saying what is allowed', () => {
-    expect(() => parseOptions(['--infra', 'docker'])).toThrow(/--infra must be local or external, got "docker"/);
+    expect(() => parseOptions(['--infra', 'docker'])).toThrow(/--infra must be local, containers, external; got "docker"/);
     expect(() => parseOptions(['--only', 'pipeline,nope'])).toThrow(/unknown scenario\(s\) nope/);
   });
 });

@@ -2,6 +2,7 @@
 // keeps the same shape at sizes that finish in about a minute once the stack is
 // up, for working on the bench or on a hot path.
 import { parseArgs } from 'node:util';
+import { INFRA_SOURCES, type InfraSource } from '../stack/infra-source.ts';
 
 export type Mode = 'quick' | 'full';
 
@@ -84,17 +85,15 @@ export interface BenchOptions {
   build: boolean;
   /**
    * local: the bench starts its own Kafka, MongoDB-wire server and MailDev.
+   * containers: docker-compose.yml's images, started with testcontainers.
    * external: they run elsewhere (BENCH_KAFKA_BROKERS, BENCH_MONGO_URL,
-   * BENCH_SMTP_URL, BENCH_MAIL_WEB_URL; tools/stack/external-infra.ts), say the
-   * real images of docker-compose.yml; the bench starts only the services.
+   * BENCH_SMTP_URL, BENCH_MAIL_WEB_URL; tools/stack/external-infra.ts), say
+   * those images under docker compose. Either way the bench starts the services.
    */
-  infra: InfraMode;
+  infra: InfraSource;
 }
 
-export const INFRA_MODES = ['local', 'external'] as const;
-export type InfraMode = (typeof INFRA_MODES)[number];
-
-export const USAGE = `usage: npm run bench -- [--quick] [--only ${SCENARIOS.join(',')}] [--port-offset 500] [--keep] [--no-build] [--infra local|external]`;
+export const USAGE = `usage: npm run bench -- [--quick] [--only ${SCENARIOS.join(',')}] [--port-offset 500] [--keep] [--no-build] [--infra ${INFRA_SOURCES.join('|')}]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -116,7 +115,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(', ')}\n${USAGE}`);
   const portOffset = Number(values['port-offset']);
   if (!Number.isInteger(portOffset) || portOffset < 0) throw new Error(`--port-offset must be a non-negative integer\n${USAGE}`);
-  const infra = values.infra as InfraMode;
-  if (!INFRA_MODES.includes(infra)) throw new Error(`--infra must be ${INFRA_MODES.join(' or ')}, got "${values.infra}"\n${USAGE}`);
+  const infra = values.infra as InfraSource;
+  if (!INFRA_SOURCES.includes(infra)) throw new Error(`--infra must be ${INFRA_SOURCES.join(', ')}; got "${values.infra}"\n${USAGE}`);
   return { mode, sizes: SIZES[mode], portOffset, scenarios: only ? SCENARIOS.filter((s) => only.includes(s)) : [...SCENARIOS], keep: values.keep, build: !values['no-build'], infra };
 }

@@ -2,6 +2,7 @@
 // the SVG chart written under bench-results/. Pure (strings in, strings out);
 // writing the files is the runner's job.
 import { describeGoal, type EvaluatedFigure } from './goals.ts';
+import type { InfraSource } from '../stack/infra-source.ts';
 
 /** Thousands grouped for big numbers, a few significant digits for small ones. */
 export function formatNumber(n: number): string {
@@ -55,8 +56,8 @@ export interface BenchDocument {
   /** ISO time the run started. */
   startedAt: string;
   mode: 'quick' | 'full';
-  /** Where the broker, the store and MailDev ran: the bench's own local stack, or elsewhere (`--infra external`). */
-  infra: 'local' | 'external';
+  /** Where the broker, the store and MailDev ran (`--infra`, tools/stack/infra-source.ts). */
+  infra: InfraSource;
   machine: { cpus: number; totalMemoryMb: number; node: string };
   figures: EvaluatedFigure[];
   /** Per-scenario raw details (sizes, timings, methods), for whoever digs deeper. */
