@@ -39,7 +39,7 @@ interface ComposeInfraService {
  * services (image and environment), so the tests run what production runs.
  * Kafka's host listener is advertised at `host:kafkaHostPort`, bound to that
  * port: a client is sent to the address the broker advertises, so that port
- * must be known before the broker starts. MongoDB without credentials (the
+ * must be known before the broker starts; its other listeners at localhost. MongoDB without credentials (the
  * compose file's are optional); MailDev's ports as compose sets them.
  */
 export function containerPlan(composeText: string, host: string, kafkaHostPort: number): ContainerPlan {
@@ -53,7 +53,11 @@ export function containerPlan(composeText: string, host: string, kafkaHostPort: 
     Object.fromEntries(Object.entries(environment ?? {}).filter(([, value]) => value !== null && !String(value).includes('${')).map(([key, value]) => [key, String(value)]));
   const kafka = service('kafka');
   const kafkaEnv = text(kafka.environment);
-  const advertised = (kafkaEnv.KAFKA_ADVERTISED_LISTENERS ?? '').split(',').filter((listener) => listener && !listener.startsWith('HOST://'));
+  // Outside compose's network the container has no name: its other listeners advertise localhost, which it is to itself.
+  const advertised = (kafkaEnv.KAFKA_ADVERTISED_LISTENERS ?? '')
+    .split(',')
+    .filter((listener) => listener && !listener.startsWith('HOST://'))
+    .map((listener) => listener.replace(/^(\w+):\/\/[^:]*:/, '$1://localhost:'));
   kafkaEnv.KAFKA_ADVERTISED_LISTENERS = [...advertised, `HOST://${host}:${kafkaHostPort}`].join(',');
   const maildev = service('maildev');
   const maildevEnv = text(maildev.environment);
