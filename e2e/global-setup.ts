@@ -23,7 +23,8 @@ export default async function globalSetup(): Promise<void> {
   let profile = testProfile(repoRoot);
   if (!process.env.E2E_EXTERNAL_STACK) {
     const choice = chooseInfra(process.env.E2E_INFRA, containerRuntimeLikely(), 'E2E_INFRA');
-    process.stdout.write(`\ne2e: infrastructure ${choice.source}${choice.automatic ? (choice.source === 'local' ? ' (no container runtime reachable)' : ' (a container runtime is reachable)') : ' (E2E_INFRA)'}\n`);
+    const why = !choice.automatic ? 'E2E_INFRA' : choice.source === 'containers' ? 'a container runtime is reachable' : 'no container runtime reachable';
+    process.stdout.write(`\ne2e: infrastructure ${choice.source} (${why})\n`);
     const infra = await provideInfra(choice, { repoRoot, env: process.env, envPrefix: 'E2E_', log });
     globalThis.__E2E_INFRA__ = infra;
     profile = { ...profile, external: infra.external };
