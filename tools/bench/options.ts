@@ -2,7 +2,7 @@
 // keeps the same shape at sizes that finish in about a minute once the stack is
 // up, for working on the bench or on a hot path.
 import { parseArgs } from 'node:util';
-import { INFRA_SOURCES, type InfraSource } from '../stack/infra-source.ts';
+import { chooseInfra, INFRA_SOURCES, type InfraSource } from '../stack/infra-source.ts';
 
 export type Mode = 'quick' | 'full';
 
@@ -115,7 +115,12 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(', ')}\n${USAGE}`);
   const portOffset = Number(values['port-offset']);
   if (!Number.isInteger(portOffset) || portOffset < 0) throw new Error(`--port-offset must be a non-negative integer\n${USAGE}`);
-  const infra = values.infra as InfraSource;
-  if (!INFRA_SOURCES.includes(infra)) throw new Error(`--infra must be ${INFRA_SOURCES.join(', ')}; got "${values.infra}"\n${USAGE}`);
+  let infra: InfraSource;
+  try {
+    // The bench never picks containers by itself: nothing asked means local (no runtime assumed).
+    infra = chooseInfra(values.infra, false, '--infra').source;
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${USAGE}`);
+  }
   return { mode, sizes: SIZES[mode], portOffset, scenarios: only ? SCENARIOS.filter((s) => only.includes(s)) : [...SCENARIOS], keep: values.keep, build: !values['no-build'], infra };
 }
