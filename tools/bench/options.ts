@@ -20,7 +20,11 @@ export interface Sizes {
   latencySeconds: number;
   /** Unique respondent links answered under autocannon (one request each). */
   respondTokens: number;
-  /** How long autocannon hammers /health, the respondent baseline. */
+  /** Alternated pairs of answers and health checks (tools/bench/trials.ts): the figure is the pair with the median ratio. */
+  respondTrials: number;
+  /** Links answered, and a second of health checks, untimed before the first pair. */
+  respondWarmUp: number;
+  /** How long autocannon hammers /health, the respondent baseline, in each pair. */
   healthSeconds: number;
   httpConnections: number;
   /** Emails sent through the pipeline, and by the bare nodemailer baseline, in each trial. */
@@ -44,6 +48,8 @@ export const SIZES: Record<Mode, Sizes> = {
     latencyRatePerSecond: 1000,
     latencySeconds: 30,
     respondTokens: 5000,
+    respondTrials: 3,
+    respondWarmUp: 200,
     healthSeconds: 10,
     httpConnections: 10,
     emails: 2000,
@@ -61,6 +67,8 @@ export const SIZES: Record<Mode, Sizes> = {
     latencyRatePerSecond: 1000,
     latencySeconds: 2,
     respondTokens: 200,
+    respondTrials: 1,
+    respondWarmUp: 20,
     healthSeconds: 2,
     httpConnections: 10,
     emails: 100,
