@@ -33,7 +33,7 @@ if (!commands[command]) {
 }
 if (installNeeded()) {
   process.stdout.write('Installing dependencies (npm ci, first run only)...\n');
-  // npm ci runs on the machine's Node; the engines it checks are those of the Node 24 it installs.
+  // npm ci runs on the machine's Node and checks the packages' engines against it, not against the Node 24 it installs.
   if (Number(process.versions.node.split('.')[0]) < 22) {
     process.stdout.write(`(npm runs on this machine's Node ${process.version}: its EBADENGINE warnings are expected; every command then runs on the pinned Node 24)\n`);
   }

@@ -20,7 +20,7 @@ import { signRespondentLink } from '@feedback/auth';
 import { apiToken, drain, publishUnits, sleep, stackPids, type BenchContext } from '../context.ts';
 import type { Figure } from '../goals.ts';
 import { describeCpu, meterCpu, perOperation } from '../cpu-usage.ts';
-import { alternatedOrder, medianPair, type Side as TrialSide } from '../trials.ts';
+import { alternatedOrder, medianPair, type Side } from '../trials.ts';
 import { ofTotal } from '../progress.ts';
 import { ratePerSecond } from '../stats.ts';
 
@@ -112,23 +112,23 @@ async function createRequests(ctx: BenchContext, count: number): Promise<string[
 }
 
 /** One side's run: its rate and tail, and the CPU each process spent per request. */
-interface Side {
+interface Measured {
   figures: CannonFigures;
   /** CPU ms each process spent per request (cpu-usage.ts). */
   cpuMs: Record<string, number>;
 }
 
 interface Trial {
-  order: TrialSide[];
+  order: Side[];
   /** Answers per second, and health checks per second (the baseline). */
   system: number;
   baseline: number;
-  respond: Side;
-  health: Side;
+  respond: Measured;
+  health: Measured;
 }
 
 /** `answers` JSON answers, one link each from `links`, on a quiet system. */
-async function timeAnswers(ctx: BenchContext, links: readonly string[], answers: number, label: string): Promise<Side> {
+async function timeAnswers(ctx: BenchContext, links: readonly string[], answers: number, label: string): Promise<Measured> {
   await drain(ctx, `${label}: before the answers`);
   let used = 0;
   const cpu = meterCpu(stackPids(ctx));
@@ -156,7 +156,7 @@ async function timeAnswers(ctx: BenchContext, links: readonly string[], answers:
 }
 
 /** GET /health of the same service, for `seconds`, on a quiet system. */
-async function timeHealth(ctx: BenchContext, seconds: number, label: string): Promise<Side> {
+async function timeHealth(ctx: BenchContext, seconds: number, label: string): Promise<Measured> {
   await drain(ctx, `${label}: before the health checks`);
   const cpu = meterCpu(stackPids(ctx));
   const figures = summarizeCannon(
@@ -189,8 +189,8 @@ export async function respondentHttpScenario(ctx: BenchContext): Promise<Figure[
   for (const [i, order] of alternatedOrder(respondTrials).entries()) {
     const label = `trial ${i + 1} of ${respondTrials}`;
     const own = linksFor(respondTokens);
-    let respond: Side | undefined;
-    let health: Side | undefined;
+    let respond: Measured | undefined;
+    let health: Measured | undefined;
     for (const side of order) {
       if (side === 'system') respond = await timeAnswers(ctx, own, respondTokens, label);
       else health = await timeHealth(ctx, healthSeconds, label);
