@@ -1,4 +1,4 @@
-import { alternatedOrder, medianPair } from './trials.ts';
+import { alternatedOrder, measureInOrder, medianPair, pairsNote } from './trials.ts';
 
 describe('alternatedOrder', () => {
   it('puts the system first, then the baseline first, in turn', () => {
@@ -41,5 +41,28 @@ describe('medianPair', () => {
     const only = { system: 1, baseline: 2 };
     expect(medianPair([only])).toBe(only);
     expect(() => medianPair([])).toThrow(RangeError);
+  });
+});
+
+describe('measureInOrder', () => {
+  it('measures the sides in the order given, each once', async () => {
+    const ran: string[] = [];
+    const measure = {
+      system: async () => (ran.push('system'), 7),
+      baseline: async () => (ran.push('baseline'), 'b'),
+    };
+    expect(await measureInOrder(['baseline', 'system'], measure)).toEqual({ system: 7, baseline: 'b' });
+    expect(ran).toEqual(['baseline', 'system']);
+  });
+
+  it('refuses an order that leaves a side out', async () => {
+    await expect(measureInOrder(['system'], { system: async () => 1, baseline: async () => 2 })).rejects.toThrow(RangeError);
+  });
+});
+
+describe('pairsNote', () => {
+  it("says one pair, or the median with every pair's ratio", () => {
+    expect(pairsNote([{ system: 1, baseline: 2 }])).toBe('one pair');
+    expect(pairsNote([{ system: 63, baseline: 100 }, { system: 57, baseline: 100 }, { system: 52, baseline: 100 }])).toBe('median of 3 alternated pairs (0.63x, 0.57x, 0.52x)');
   });
 });

@@ -31,3 +31,20 @@ export function medianPair<T extends PairedTrial>(trials: readonly T[]): T {
   const byRatio = [...trials].sort((a, b) => a.system / a.baseline - b.system / b.baseline);
   return byRatio[Math.ceil(byRatio.length / 2) - 1]!;
 }
+
+/** Measures the two sides of one pair in `order`, one after the other. */
+export async function measureInOrder<S, B>(order: readonly Side[], measure: { system: () => Promise<S>; baseline: () => Promise<B> }): Promise<{ system: S; baseline: B }> {
+  const measured: { system?: S; baseline?: B } = {};
+  for (const side of order) {
+    if (side === 'system') measured.system = await measure.system();
+    else measured.baseline = await measure.baseline();
+  }
+  if (measured.system === undefined || measured.baseline === undefined) throw new RangeError(`a pair measures both sides, got the order ${order.join(', ')}`);
+  return { system: measured.system, baseline: measured.baseline };
+}
+
+/** How the figure was taken, for its note: "one pair", or the median of the pairs with every pair's ratio. */
+export function pairsNote(trials: readonly PairedTrial[]): string {
+  if (trials.length === 1) return 'one pair';
+  return `median of ${trials.length} alternated pairs (${trials.map((t) => `${(t.system / t.baseline).toFixed(2)}x`).join(', ')})`;
+}

@@ -21,7 +21,7 @@ import type { Figure } from '../goals.ts';
 import { describeCpu, meterCpu, perOperation } from '../cpu-usage.ts';
 import { ofTotal } from '../progress.ts';
 import { ratePerSecond } from '../stats.ts';
-import { alternatedOrder, medianPair, type Side } from '../trials.ts';
+import { alternatedOrder, measureInOrder, medianPair, pairsNote, type Side } from '../trials.ts';
 
 const LANGUAGES = ['en', 'nl', 'fr', 'de', 'es', 'da'];
 
@@ -168,13 +168,11 @@ export async function notificationsScenario(ctx: BenchContext): Promise<Figure[]
   for (const [i, order] of alternatedOrder(emailTrials).entries()) {
     const label = `trial ${i + 1} of ${emailTrials}`;
     const to = await makeKnown(ctx, `trial-${i + 1}`, n);
-    let pipeline: Trial['pipeline'] | undefined;
-    let nodemailer: Measured | undefined;
-    for (const side of order) {
-      if (side === 'system') pipeline = await timePipeline(ctx, to, label);
-      else nodemailer = await timeBaseline(ctx, to, sample, label);
-    }
-    const trial = { order, system: ratePerSecond(n, pipeline!.ms), baseline: ratePerSecond(n, nodemailer!.ms), pipeline: pipeline!, nodemailer: nodemailer! };
+    const { system: pipeline, baseline: nodemailer } = await measureInOrder(order, {
+      system: () => timePipeline(ctx, to, label),
+      baseline: () => timeBaseline(ctx, to, sample, label),
+    });
+    const trial = { order, system: ratePerSecond(n, pipeline.ms), baseline: ratePerSecond(n, nodemailer.ms), pipeline, nodemailer };
     ctx.progress.line(`      ${label} (${order.join(' first, then ')}): ${Math.round(trial.system)} against ${Math.round(trial.baseline)} emails/s, ${(trial.system / trial.baseline).toFixed(2)}x`);
     trials.push(trial);
   }
@@ -192,14 +190,13 @@ export async function notificationsScenario(ctx: BenchContext): Promise<Figure[]
     medianTrial: trials.indexOf(median) + 1,
     trials,
   };
-  const ratios = trials.map((t) => `${(t.system / t.baseline).toFixed(2)}x`).join(', ');
   return [
     {
       scenario: 'notifications',
       name: 'delivered',
       value: median.system,
       unit: 'emails/s',
-      note: `${n.toLocaleString('en-US')} emails, 6 languages; ${trials.length === 1 ? 'one pair' : `median of ${trials.length} alternated pairs (${ratios})`}`,
+      note: `${n.toLocaleString('en-US')} emails, 6 languages; ${pairsNote(trials)}`,
       baseline: { label: 'pooled nodemailer, pre-rendered', value: median.baseline },
       goal: { kind: 'ratio-at-least', min: 0.7 },
     },

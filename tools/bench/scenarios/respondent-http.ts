@@ -20,7 +20,7 @@ import { signRespondentLink } from '@feedback/auth';
 import { apiToken, drain, publishUnits, sleep, stackPids, type BenchContext } from '../context.ts';
 import type { Figure } from '../goals.ts';
 import { describeCpu, meterCpu, perOperation } from '../cpu-usage.ts';
-import { alternatedOrder, medianPair, type Side } from '../trials.ts';
+import { alternatedOrder, measureInOrder, medianPair, pairsNote, type Side } from '../trials.ts';
 import { ofTotal } from '../progress.ts';
 import { ratePerSecond } from '../stats.ts';
 
@@ -189,13 +189,11 @@ export async function respondentHttpScenario(ctx: BenchContext): Promise<Figure[
   for (const [i, order] of alternatedOrder(respondTrials).entries()) {
     const label = `trial ${i + 1} of ${respondTrials}`;
     const own = linksFor(respondTokens);
-    let respond: Measured | undefined;
-    let health: Measured | undefined;
-    for (const side of order) {
-      if (side === 'system') respond = await timeAnswers(ctx, own, respondTokens, label);
-      else health = await timeHealth(ctx, healthSeconds, label);
-    }
-    const trial: Trial = { order, system: respond!.figures.rps, baseline: health!.figures.rps, respond: respond!, health: health! };
+    const { system: respond, baseline: health } = await measureInOrder(order, {
+      system: () => timeAnswers(ctx, own, respondTokens, label),
+      baseline: () => timeHealth(ctx, healthSeconds, label),
+    });
+    const trial: Trial = { order, system: respond.figures.rps, baseline: health.figures.rps, respond, health };
     ctx.progress.line(`      ${label} (${order.join(' first, then ')}): ${Math.round(trial.system)} answers/s against ${Math.round(trial.baseline)} health checks/s, ${(trial.system / trial.baseline).toFixed(2)}x`);
     trials.push(trial);
   }
@@ -216,14 +214,13 @@ export async function respondentHttpScenario(ctx: BenchContext): Promise<Figure[
 
   const failed = trials.reduce((sum, t) => sum + t.respond.figures.failed, 0);
   const failedNote = failed ? `, ${failed} failed: ${trials.map((t) => JSON.stringify(t.respond.figures.statusCodes)).join(' ')}` : '';
-  const ratios = trials.map((t) => `${(t.system / t.baseline).toFixed(2)}x`).join(', ');
   return [
     {
       scenario: 'respondent HTTP',
       name: 'POST /respond',
       value: median.system,
       unit: 'req/s',
-      note: `${respond.figures.ok.toLocaleString('en-US')} unique links, ${connections} connections, p99 ${respond.figures.p99} ms; ${trials.length === 1 ? 'one pair' : `median of ${trials.length} alternated pairs (${ratios})`}${failedNote}`,
+      note: `${respond.figures.ok.toLocaleString('en-US')} unique links, ${connections} connections, p99 ${respond.figures.p99} ms; ${pairsNote(trials)}${failedNote}`,
       baseline: { label: `GET /health (p99 ${health.figures.p99} ms)`, value: median.baseline },
       goal: { kind: 'ratio-at-least', min: 0.5 },
     },
