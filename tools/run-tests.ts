@@ -1,6 +1,6 @@
 // `npm test`: every check in order, stopping at the first failure.
 // Unit tests need nothing running; the e2e suite starts its own stack on its own
-// ports (see e2e/global-setup.ts), so it can run beside a running `npm start`.
+// ports (see e2e/global-setup.ts), and so does the bench, so both can run beside a running `npm start`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +21,11 @@ const steps: { name: string; args: string[] }[] = [
   { name: 'unit and integration tests', args: [...jestArgs, '-c', 'jest.unit.config.js', '--ci', ...jestReport('unit')] },
   { name: 'e2e tests (real Kafka, MongoDB-wire, SMTP)', args: [...jestArgs, '-c', 'e2e/jest.config.js', '--ci', '--runInBand', ...jestReport('e2e')] },
   { name: 'fault tests (kill -9 under load)', args: [...jestArgs, '-c', 'e2e/faults/jest.config.js', '--ci', '--runInBand', ...jestReport('faults')] },
+  // `npm run bench` is issue #9's deliverable: its quick mode (about a minute, on its own stack) must run
+  // every scenario and measure every figure a goal is set for. Whether a goal is met is a result of the
+  // full run on a quiet machine, never a test's verdict, so no figure is judged here. Its results go
+  // with the test reports, never over a full run's bench-results/latest.json.
+  { name: 'bench, quick mode (every scenario runs; no figure judged)', args: [bin('tsx', 'dist/cli.mjs'), join(root, 'tools', 'bench', 'bench.ts'), '--quick', '--no-build', '--results-dir', join(reports, 'bench')] },
 ];
 
 /** Adds up the jest reports of this run: the closing line CI reads. */

@@ -1,20 +1,20 @@
 // `npm run bench [-- --quick]`: builds the services, starts a stack of its own
 // (tools/bench/bench-stack.ts), runs the scenarios of issue #9 one after another
 // on a quiet system, prints the table and writes bench-results/<time>/ (JSON,
-// SVG chart, table) and bench-results/latest.json. The stack is stopped at the
+// SVG chart, table) and bench-results/latest.json (or under --results-dir). The stack is stopped at the
 // end, on Ctrl-C and on failure. Each figure is printed beside a baseline
 // measured in the same run, on the same machine.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { provideInfra, type ProvidedInfra } from '../stack/infra-source.ts';
 import { startStack, type RunningStack } from '../stack/stack.ts';
 import { benchProfile, newSecrets } from './bench-stack.ts';
 import { drain, keyRingOf, openClients, type BenchContext } from './context.ts';
 import { busyServiceGroups, cleanUpRun } from './external-run.ts';
-import { evaluate, type Figure } from './goals.ts';
+import { evaluate, unjudged, type Figure } from './goals.ts';
 import { parseOptions, type ScenarioName } from './options.ts';
 import { Progress } from './progress.ts';
 import { renderJson, renderSvg, renderTable, type BenchDocument } from './report.ts';
@@ -51,14 +51,16 @@ function build(progress: Progress): void {
   progress.line('      services built');
 }
 
-function writeResults(doc: BenchDocument, table: string): string {
-  const dir = join(repoRoot, 'bench-results', doc.startedAt.replace(/[:.]/g, '-'));
+/** Writes the run's results under `resultsDir` (resolved from the repository): its own folder, and `latest.json`. */
+function writeResults(doc: BenchDocument, table: string, resultsDir: string): string {
+  const root = resolve(repoRoot, resultsDir);
+  const dir = join(root, doc.startedAt.replace(/[:.]/g, '-'));
   mkdirSync(dir, { recursive: true });
   const json = renderJson(doc);
   writeFileSync(join(dir, 'bench.json'), json);
   writeFileSync(join(dir, 'chart.svg'), renderSvg(doc.figures, `npm run bench${doc.mode === 'quick' ? ' --quick' : ''}${doc.infra === 'local' ? '' : ` --infra ${doc.infra}`}: ${doc.startedAt}`));
   writeFileSync(join(dir, 'table.txt'), `${table}\n`);
-  writeFileSync(join(repoRoot, 'bench-results', 'latest.json'), json);
+  writeFileSync(join(root, 'latest.json'), json);
   return dir;
 }
 
@@ -173,10 +175,12 @@ async function main(): Promise<number> {
     details,
     failures,
   };
-  const dir = writeResults(doc, table);
+  const dir = writeResults(doc, table, options.resultsDir);
   progress.line(`\n${table}\n`);
   for (const failure of failures) progress.line(`failed: ${failure.scenario}: ${failure.error.split('\n')[0]}`);
-  progress.line(`results: ${dir} (bench.json, chart.svg, table.txt) and bench-results/latest.json`);
+  const missing = unjudged(evaluated);
+  for (const figure of missing) progress.line(`not measured: ${figure.scenario} ${figure.name}${figure.note ? ` (${figure.note})` : ''}: its goal cannot be judged`);
+  progress.line(`results: ${dir} (bench.json, chart.svg, table.txt) and ${join(dirname(dir), 'latest.json')}`);
   if (options.mode === 'quick') progress.line('quick mode: small sizes for development; the goals are stated for the full run.');
 
   if (options.keep && stack) {
@@ -185,7 +189,8 @@ async function main(): Promise<number> {
   }
   progress.line('stopping the bench stack...');
   await stop();
-  return failures.length > 0 ? 1 : 0;
+  // Unmet goals are results; a failed scenario or a goal left unjudged is a run that did not do its job.
+  return failures.length > 0 || missing.length > 0 ? 1 : 0;
 }
 
 main().then(

@@ -1,4 +1,4 @@
-import { describeGoal, evaluate, type Figure } from './goals.ts';
+import { describeGoal, evaluate, unjudged, type Figure } from './goals.ts';
 
 const throughput = (value: number, baseline: number): Figure => ({
   scenario: 'pipeline',
@@ -44,5 +44,28 @@ describe('describeGoal', () => {
     expect(describeGoal({ kind: 'ratio-at-most', max: 1.5 }, 'ms')).toBe('<= 1.5x baseline');
     expect(describeGoal({ kind: 'at-most', max: 256 }, 'MB')).toBe('<= 256 MB');
     expect(describeGoal(undefined, 'ms')).toBe('');
+  });
+});
+
+describe('unjudged', () => {
+  const rss = (value: number): Figure => ({ scenario: 'memory', name: 'peak RSS analytics', value, unit: 'MB', goal: { kind: 'at-most', max: 256 } });
+
+  it('passes figures that were measured, whether or not they meet their goal', () => {
+    expect(unjudged([throughput(400, 1000), throughput(900, 1000), rss(300)].map(evaluate))).toEqual([]);
+  });
+
+  it('names a figure with a goal that was not measured, or whose baseline was not', () => {
+    const missing = unjudged([throughput(Number.NaN, 1000), throughput(900, Number.NaN), throughput(900, 0), rss(Number.NaN), rss(200)].map(evaluate));
+    expect(missing.map((f) => [f.name, f.value, f.baseline?.value])).toEqual([
+      ['throughput', Number.NaN, 1000],
+      ['throughput', 900, Number.NaN],
+      ['throughput', 900, 0],
+      ['peak RSS analytics', Number.NaN, undefined],
+    ]);
+  });
+
+  it('lets a figure shown for information only go unmeasured (the ceiling)', () => {
+    const ceiling: Figure = { scenario: 'pipeline', name: 'ceiling', value: Number.NaN, unit: 'events/s', baseline: { label: 'bare', value: 1000 } };
+    expect(unjudged([evaluate(ceiling)])).toEqual([]);
   });
 });

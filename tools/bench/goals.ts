@@ -61,3 +61,18 @@ export function describeGoal(goal: Goal | undefined, unit: string): string {
       return `<= ${goal.max} ${unit}`;
   }
 }
+
+/**
+ * The figures with a goal that could not be judged: the figure or its baseline was not
+ * measured (NaN, say a pipeline that did not finish in time, or a service whose memory was
+ * never sampled) or the baseline is zero. The run then did not do its job, whatever the
+ * other figures say, so the bench exits non-zero. Figures shown for information only (the
+ * pipeline's ceiling) may be missing without that.
+ */
+export function unjudged(figures: readonly EvaluatedFigure[]): EvaluatedFigure[] {
+  return figures.filter((figure) => {
+    if (!figure.goal) return false;
+    if (!Number.isFinite(figure.value)) return true;
+    return figure.baseline !== undefined && !(Number.isFinite(figure.baseline.value) && figure.baseline.value > 0);
+  });
+}

@@ -10,7 +10,7 @@ describe('the bench options', () => {
   it('runs every scenario in full mode on its own local stack by default', () => {
     delete process.env.BENCH_INFRA;
     const options = parseOptions([]);
-    expect(options).toMatchObject({ mode: 'full', sizes: SIZES.full, infra: 'local', build: true, keep: false, portOffset: 500 });
+    expect(options).toMatchObject({ mode: 'full', sizes: SIZES.full, infra: 'local', build: true, keep: false, portOffset: 500, resultsDir: 'bench-results' });
     expect(options.scenarios).toHaveLength(6);
   });
 
@@ -21,6 +21,11 @@ describe('the bench options', () => {
     expect(parseOptions(['--quick']).infra).toBe('external');
     expect(parseOptions(['--infra', 'local']).infra).toBe('local');
     expect(parseOptions(['--infra', 'containers']).infra).toBe('containers');
+  });
+
+  it('writes the results where asked (npm test keeps its quick run out of bench-results)', () => {
+    expect(parseOptions(['--quick', '--results-dir', '.local/test-reports/bench']).resultsDir).toBe('.local/test-reports/bench');
+    expect(() => parseOptions(['--results-dir', ' '])).toThrow(/--results-dir must name a folder/);
   });
 
   it('refuses an unknown infrastructure or scenario, saying what is allowed', () => {

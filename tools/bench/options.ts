@@ -99,9 +99,14 @@ export interface BenchOptions {
    * those images under docker compose. Either way the bench starts the services.
    */
   infra: InfraSource;
+  /**
+   * Where the results go, relative to the repository unless absolute: `bench-results` by default.
+   * `npm test` writes its quick run elsewhere, so that it never replaces a full run's `latest.json`.
+   */
+  resultsDir: string;
 }
 
-export const USAGE = `usage: npm run bench -- [--quick] [--only ${SCENARIOS.join(',')}] [--port-offset 500] [--keep] [--no-build] [--infra ${INFRA_SOURCES.join('|')}]`;
+export const USAGE = `usage: npm run bench -- [--quick] [--only ${SCENARIOS.join(',')}] [--port-offset 500] [--keep] [--no-build] [--infra ${INFRA_SOURCES.join('|')}] [--results-dir bench-results]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -113,6 +118,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       keep: { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
       infra: { type: 'string', default: process.env.BENCH_INFRA || 'local' },
+      'results-dir': { type: 'string', default: 'bench-results' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -130,5 +136,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   } catch (error) {
     throw new Error(`${(error as Error).message}\n${USAGE}`);
   }
-  return { mode, sizes: SIZES[mode], portOffset, scenarios: only ? SCENARIOS.filter((s) => only.includes(s)) : [...SCENARIOS], keep: values.keep, build: !values['no-build'], infra };
+  const resultsDir = values['results-dir'].trim();
+  if (resultsDir === '') throw new Error(`--results-dir must name a folder\n${USAGE}`);
+  return { mode, sizes: SIZES[mode], portOffset, scenarios: only ? SCENARIOS.filter((s) => only.includes(s)) : [...SCENARIOS], keep: values.keep, build: !values['no-build'], infra, resultsDir };
 }
