@@ -15,7 +15,7 @@ import { benchProfile, newSecrets } from './bench-stack.ts';
 import { drain, keyRingOf, openClients, type BenchContext } from './context.ts';
 import { busyServiceGroups, cleanUpRun } from './external-run.ts';
 import { evaluate, unjudged, type Figure } from './goals.ts';
-import { parseOptions, type ScenarioName } from './options.ts';
+import { parseOptions, UsageRequested, type ScenarioName } from './options.ts';
 import { Progress } from './progress.ts';
 import { renderJson, renderSvg, renderTable, type BenchDocument } from './report.ts';
 import { analyticsLarge, analyticsSmall, type ReadResult } from './scenarios/analytics-reads.ts';
@@ -196,6 +196,10 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: Error) => {
+    if (error instanceof UsageRequested) {
+      process.stdout.write(`${error.message}\n`);
+      process.exit(0);
+    }
     process.stderr.write(`\nnpm run bench failed: ${error.message}\n`);
     process.exit(1);
   },

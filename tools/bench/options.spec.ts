@@ -1,4 +1,4 @@
-import { parseOptions, SIZES } from './options.ts';
+import { parseOptions, SIZES, USAGE, UsageRequested } from './options.ts';
 
 describe('the bench options', () => {
   const saved = process.env.BENCH_INFRA;
@@ -26,6 +26,12 @@ describe('the bench options', () => {
   it('writes the results where asked (npm test keeps its quick run out of bench-results)', () => {
     expect(parseOptions(['--quick', '--results-dir', '.local/test-reports/bench']).resultsDir).toBe('.local/test-reports/bench');
     expect(() => parseOptions(['--results-dir', ' '])).toThrow(/--results-dir must name a folder/);
+  });
+
+  it('answers --help with the usage, as a request rather than an error', () => {
+    expect(() => parseOptions(['--help'])).toThrow(UsageRequested);
+    expect(() => parseOptions(['--help'])).toThrow(USAGE);
+    expect(() => parseOptions(['--only', 'nope'])).not.toThrow(UsageRequested);
   });
 
   it('refuses an unknown infrastructure or scenario, saying what is allowed', () => {

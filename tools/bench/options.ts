@@ -108,6 +108,14 @@ export interface BenchOptions {
 
 export const USAGE = `usage: npm run bench -- [--quick] [--only ${SCENARIOS.join(',')}] [--port-offset 500] [--keep] [--no-build] [--infra ${INFRA_SOURCES.join('|')}] [--results-dir bench-results]`;
 
+/** `--help`: not a failure; the bench prints the usage and exits 0. */
+export class UsageRequested extends Error {
+  constructor() {
+    super(USAGE);
+    this.name = 'UsageRequested';
+  }
+}
+
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
@@ -122,7 +130,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       help: { type: 'boolean', default: false },
     },
   });
-  if (values.help) throw new Error(USAGE);
+  if (values.help) throw new UsageRequested();
   const mode: Mode = values.quick ? 'quick' : 'full';
   const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = only?.filter((s) => !(SCENARIOS as readonly string[]).includes(s)) ?? [];
