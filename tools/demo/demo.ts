@@ -21,8 +21,33 @@ import { DEV_JWT_SECRET } from '@feedback/config';
 import { devProfile, stackUrls, testProfile } from '../stack/stack.ts';
 
 const root = join(__dirname, '..', '..');
-const { values } = parseArgs({ options: { 'e2e-offset': { type: 'string' }, people: { type: 'string', default: '14' } } });
-const base = stackUrls(values['e2e-offset'] !== undefined ? testProfile(root, Number(values['e2e-offset'])) : devProfile(root));
+const USAGE = 'usage: npm run demo -- [--people <customers and reviewers per business, 10 or more; 14>] [--e2e-offset <port offset of an e2e stack>]';
+
+/** The options, checked: a mistyped one is told with the usage (exit 2), never run with NaN ports or people. */
+function options(): { e2eOffset?: number; people: number } {
+  const refuse = (message: string): never => {
+    process.stderr.write(`${message}\n${USAGE}\n`);
+    process.exit(2);
+  };
+  let values: { 'e2e-offset'?: string; people: string; help: boolean };
+  try {
+    ({ values } = parseArgs({ options: { 'e2e-offset': { type: 'string' }, people: { type: 'string', default: '14' }, help: { type: 'boolean', default: false } } }));
+  } catch (error) {
+    return refuse((error as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const people = Number(values.people);
+  if (!Number.isInteger(people) || people < 10) refuse('--people must be a whole number of 10 or more (a group of fewer than k = 10 people is suppressed, A2)');
+  const offset = values['e2e-offset'] === undefined ? undefined : Number(values['e2e-offset']);
+  if (offset !== undefined && !(Number.isInteger(offset) && offset >= 0)) refuse('--e2e-offset must be a non-negative whole number');
+  return { e2eOffset: offset, people };
+}
+
+const chosen = options();
+const base = stackUrls(chosen.e2eOffset !== undefined ? testProfile(root, chosen.e2eOffset) : devProfile(root));
 const target = {
   kafka: (process.env.KAFKA_BROKERS ?? base.kafkaBrokers).split(','),
   requests: process.env.DEMO_REQUESTS_URL ?? base.services.requests,
@@ -32,7 +57,7 @@ const target = {
 };
 const secret = process.env.AUTH_JWT_SECRET || DEV_JWT_SECRET;
 const linkKey = respondentLinkKey(secret, process.env.RESPONDENT_LINK_SECRET);
-const PEOPLE_PER_BUSINESS = Math.max(10, Number(values.people));
+const PEOPLE_PER_BUSINESS = chosen.people;
 const run = randomUUID().slice(0, 8);
 
 // ---- a small seeded random source: the same scenario shape on every run ----------------------------
