@@ -42,9 +42,15 @@ function totals(): { passed: number; failed: number; skipped: number } {
   return sum;
 }
 
+// `npm test -- <step>` runs the steps whose names start with it (say `e2e` or `bench`). A prefix that
+// names no step is a typo, not a pass: it is refused with the steps' names.
+const only = process.argv[2];
+if (only && !steps.some((step) => step.name.startsWith(only))) {
+  process.stderr.write(`no step of npm test starts with "${only}"; the steps: ${steps.map((step) => step.name.split(' (')[0]).join('; ')}\n`);
+  process.exit(2);
+}
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
-const only = process.argv[2];
 const started = Date.now();
 for (const step of steps) {
   if (only && !step.name.startsWith(only)) continue;
