@@ -72,6 +72,16 @@ describe('the SVG chart', () => {
     expect(svg).toContain('fill="#9e9e9e"');
   });
 
+  it('states each goal with the ratio it is judged on', () => {
+    expect(svg).toContain('goal &gt;= 0.8x baseline, 0.22x (missed)');
+    expect(svg).toContain('goal &lt;= 250 ms (met)');
+  });
+
+  it('keeps the legend off the title line, so a long title cannot run into it', () => {
+    const y = (text: string) => Number(new RegExp(`<text x="\\d+" y="(\\d+)"[^>]*>${text}`).exec(svg)?.[1]);
+    expect(y('bench &amp; co')).toBeLessThan(y('green: goal met'));
+  });
+
   it('escapes text', () => {
     expect(svg).toContain('bench &amp; co');
     expect(svg).toContain('peak RSS &lt;requests&gt;');

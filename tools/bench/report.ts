@@ -94,6 +94,9 @@ function goalLimit(f: EvaluatedFigure): number | undefined {
  * goal's limit. Green meets the goal, red misses it, grey is the baseline, the
  * dashed line is the goal's limit.
  */
+/** The figure against its baseline, beside the goal in the chart: ", 0.44x". */
+const ratioText = (f: EvaluatedFigure) => (f.ratio !== undefined && Number.isFinite(f.ratio) ? `, ${formatNumber(f.ratio)}x` : '');
+
 export function renderSvg(figures: readonly EvaluatedFigure[], title: string): string {
   const rows = figures.filter((f) => f.goal);
   const width = 1100;
@@ -101,14 +104,15 @@ export function renderSvg(figures: readonly EvaluatedFigure[], title: string): s
   // room on the right for the longest value label (a baseline name and its figure)
   const barArea = width - labelWidth - 330;
   const rowHeight = 54;
-  const top = 44;
+  // the title, then the legend on a line of its own (a long title ran into it)
+  const top = 62;
   const height = top + rows.length * rowHeight + 20;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<title>${escapeXml(title)}</title>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="12" y="24" font-size="15" font-weight="bold">${escapeXml(title)}</text>`,
-    `<text x="${labelWidth}" y="24" fill="#555555">green: goal met · red: missed · grey: baseline · dashed line: the goal's limit</text>`,
+    `<text x="12" y="44" fill="#555555">green: goal met · red: missed · grey: baseline, measured in the same run · dashed line: the goal's limit</text>`,
   ];
   rows.forEach((f, i) => {
     const y = top + i * rowHeight;
@@ -117,17 +121,18 @@ export function renderSvg(figures: readonly EvaluatedFigure[], title: string): s
     const limit = goalLimit(f);
     const scaleMax = Math.max(value, f.baseline?.value ?? 0, limit ?? 0) || 1;
     const length = (v: number) => Math.max(1, Math.round((v / scaleMax) * barArea));
+    // The goal's line first, so that the bars and their labels are drawn over it.
+    if (limit !== undefined) {
+      const x = labelWidth + length(limit);
+      parts.push(`<line x1="${x}" y1="${y}" x2="${x}" y2="${y + 44}" stroke="#000000" stroke-dasharray="4 3"/>`);
+    }
     parts.push(`<text x="12" y="${y + 16}">${escapeXml(`${f.scenario}: ${f.name}`)}</text>`);
-    parts.push(`<text x="12" y="${y + 32}" fill="#555555">${escapeXml(`goal ${describeGoal(f.goal, f.unit)}${f.met === undefined ? '' : f.met ? ' (met)' : ' (missed)'}`)}</text>`);
+    parts.push(`<text x="12" y="${y + 32}" fill="#555555">${escapeXml(`goal ${describeGoal(f.goal, f.unit)}${ratioText(f)}${f.met === undefined ? '' : f.met ? ' (met)' : ' (missed)'}`)}</text>`);
     parts.push(`<rect x="${labelWidth}" y="${y + 4}" width="${length(value)}" height="16" fill="${colour}"/>`);
     parts.push(`<text x="${labelWidth + length(value) + 6}" y="${y + 16}">${escapeXml(withUnit(f.value, f.unit))}</text>`);
     if (f.baseline) {
       parts.push(`<rect x="${labelWidth}" y="${y + 24}" width="${length(f.baseline.value)}" height="16" fill="#9e9e9e"/>`);
       parts.push(`<text x="${labelWidth + length(f.baseline.value) + 6}" y="${y + 36}" fill="#555555">${escapeXml(`${f.baseline.label} ${withUnit(f.baseline.value, f.unit)}`)}</text>`);
-    }
-    if (limit !== undefined) {
-      const x = labelWidth + length(limit);
-      parts.push(`<line x1="${x}" y1="${y}" x2="${x}" y2="${y + 44}" stroke="#000000" stroke-dasharray="4 3"/>`);
     }
   });
   parts.push('</svg>');
