@@ -17,7 +17,7 @@ import { busyServiceGroups, cleanUpRun } from './external-run.ts';
 import { evaluate, unjudged, type Figure } from './goals.ts';
 import { parseOptions, UsageRequested, type ScenarioName } from './options.ts';
 import { Progress } from './progress.ts';
-import { renderJson, renderSvg, renderTable, type BenchDocument } from './report.ts';
+import { describeRun, renderJson, renderSvg, renderTable, type BenchDocument } from './report.ts';
 import { analyticsLarge, analyticsSmall, type ReadResult } from './scenarios/analytics-reads.ts';
 import { latencyScenario } from './scenarios/latency.ts';
 import { notificationsScenario } from './scenarios/notifications.ts';
@@ -52,14 +52,24 @@ function build(progress: Progress): void {
 }
 
 /** Writes the run's results under `resultsDir` (resolved from the repository): its own folder, and `latest.json`. */
+/** The commit the run measures, so a figure can be traced to its code; undefined outside a git checkout. */
+function revision(): BenchDocument['revision'] {
+  const git = (...args: string[]) => spawnSync('git', args, { cwd: repoRoot, encoding: 'utf8' });
+  const head = git('rev-parse', '--short=12', 'HEAD');
+  if (head.status !== 0 || !head.stdout.trim()) return undefined;
+  // Results and local state are git-ignored, so any change listed here is to the code or the docs.
+  const status = git('status', '--porcelain');
+  return { commit: head.stdout.trim(), dirty: status.status !== 0 || status.stdout.trim() !== '' };
+}
+
 function writeResults(doc: BenchDocument, table: string, resultsDir: string): string {
   const root = resolve(repoRoot, resultsDir);
   const dir = join(root, doc.startedAt.replace(/[:.]/g, '-'));
   mkdirSync(dir, { recursive: true });
   const json = renderJson(doc);
   writeFileSync(join(dir, 'bench.json'), json);
-  writeFileSync(join(dir, 'chart.svg'), renderSvg(doc.figures, `npm run bench${doc.mode === 'quick' ? ' --quick' : ''}${doc.infra === 'local' ? '' : ` --infra ${doc.infra}`}: ${doc.startedAt}`));
-  writeFileSync(join(dir, 'table.txt'), `${table}\n`);
+  writeFileSync(join(dir, 'chart.svg'), renderSvg(doc.figures, `${describeRun(doc)}: ${doc.startedAt}`));
+  writeFileSync(join(dir, 'table.txt'), `${describeRun(doc)}: ${doc.startedAt}\n\n${table}\n`);
   writeFileSync(join(root, 'latest.json'), json);
   return dir;
 }
@@ -70,7 +80,8 @@ async function main(): Promise<number> {
   const startedAt = new Date().toISOString();
   const totalStages = options.scenarios.length + 2;
   let stage = 0;
-  progress.line(`npm run bench (${options.mode} mode${options.infra === 'local' ? '' : `, ${options.infra} infrastructure`}): ${options.scenarios.join(', ')}`);
+  const measured = revision();
+  progress.line(`${describeRun({ mode: options.mode, infra: options.infra, revision: measured })}: ${options.scenarios.join(', ')}`);
 
   progress.stage(++stage, totalStages, 'building the services and starting the bench stack');
   if (options.build) build(progress);
@@ -171,6 +182,7 @@ async function main(): Promise<number> {
     mode: options.mode,
     infra: options.infra,
     machine: { cpus: cpus().length, totalMemoryMb: Math.round(totalmem() / 1_048_576), node: process.version },
+    revision: measured,
     figures: evaluated,
     details,
     failures,

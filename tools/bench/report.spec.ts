@@ -1,5 +1,5 @@
 import { evaluate, type EvaluatedFigure } from './goals.ts';
-import { formatNumber, renderJson, renderSvg, renderTable, tableRows } from './report.ts';
+import { describeRun, formatNumber, renderJson, renderSvg, renderTable, tableRows } from './report.ts';
 
 const figures: EvaluatedFigure[] = [
   evaluate({ scenario: 'pipeline', name: 'throughput', value: 735.4, unit: 'events/s', note: '5,000 answers', baseline: { label: 'bare kafkajs', value: 3300 }, goal: { kind: 'ratio-at-least', min: 0.8 } }),
@@ -86,5 +86,15 @@ describe('the SVG chart', () => {
     expect(svg).toContain('bench &amp; co');
     expect(svg).toContain('peak RSS &lt;requests&gt;');
     expect(svg).not.toContain('<requests>');
+  });
+});
+
+describe('describeRun', () => {
+  it('names the command and the commit measured, and says when the tree had uncommitted changes', () => {
+    expect(describeRun({ mode: 'full', infra: 'local', revision: { commit: '0e78612abcde', dirty: false } })).toBe('npm run bench at 0e78612abcde');
+    expect(describeRun({ mode: 'quick', infra: 'external', revision: { commit: '0e78612abcde', dirty: true } })).toBe(
+      'npm run bench --quick --infra external at 0e78612abcde (with uncommitted changes)',
+    );
+    expect(describeRun({ mode: 'full', infra: 'containers' })).toBe('npm run bench --infra containers');
   });
 });

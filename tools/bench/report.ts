@@ -59,11 +59,20 @@ export interface BenchDocument {
   /** Where the broker, the store and MailDev ran (`--infra`, tools/stack/infra-source.ts). */
   infra: InfraSource;
   machine: { cpus: number; totalMemoryMb: number; node: string };
+  /** The commit measured, and whether the working tree differed from it (absent outside a git checkout). */
+  revision?: { commit: string; dirty: boolean };
   figures: EvaluatedFigure[];
   /** Per-scenario raw details (sizes, timings, methods), for whoever digs deeper. */
   details: Record<string, unknown>;
   /** Scenarios that failed, with their error; their figures are NaN. */
   failures: { scenario: string; error: string }[];
+}
+
+/** How a run names itself (its first line, the chart's title, table.txt): the command and the commit measured. */
+export function describeRun(doc: Pick<BenchDocument, 'mode' | 'infra' | 'revision'>): string {
+  const flags = `${doc.mode === 'quick' ? ' --quick' : ''}${doc.infra === 'local' ? '' : ` --infra ${doc.infra}`}`;
+  const code = doc.revision ? ` at ${doc.revision.commit}${doc.revision.dirty ? ' (with uncommitted changes)' : ''}` : '';
+  return `npm run bench${flags}${code}`;
 }
 
 /** JSON with NaN written as null (JSON has no NaN). */
