@@ -1,35 +1,22 @@
 // Mints an API token for the local stack:
 //   npm run token -- --role business --business-id b1 --sub u1 [--ttl 3600]
 // Uses AUTH_JWT_SECRET when set, else the dev secret `npm start` runs with.
-import { parseArgs } from 'node:util';
 import { ROLES, signApiToken, type Role } from '@feedback/auth';
 import { DEV_JWT_SECRET } from '@feedback/config';
+import { parseCommandLine } from './command-line.ts';
 
 const USAGE = `usage: npm run token -- --role ${ROLES.join('|')} [--business-id <id> (business and processor roles)] [--sub <user id>] [--ttl <seconds, 3600>]`;
 
-function parse() {
-  try {
-    return parseArgs({
-      options: {
-        role: { type: 'string' },
-        'business-id': { type: 'string' },
-        sub: { type: 'string', default: 'dev-user' },
-        ttl: { type: 'string', default: '3600' },
-        help: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    // An unknown or malformed option: say what is allowed rather than throw a stack trace.
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    process.exit(2);
-  }
-}
-
-const { values } = parse();
-if (values.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
+const values = parseCommandLine(
+  {
+    role: { type: 'string' },
+    'business-id': { type: 'string' },
+    sub: { type: 'string', default: 'dev-user' },
+    ttl: { type: 'string', default: '3600' },
+    help: { type: 'boolean', default: false },
+  },
+  USAGE,
+);
 
 const role = values.role as Role | undefined;
 if (!role || !ROLES.includes(role)) {

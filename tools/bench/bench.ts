@@ -51,7 +51,6 @@ function build(progress: Progress): void {
   progress.line('      services built');
 }
 
-/** Writes the run's results under `resultsDir` (resolved from the repository): its own folder, and `latest.json`. */
 /** The commit the run measures, so a figure can be traced to its code; undefined outside a git checkout. */
 function revision(): BenchDocument['revision'] {
   const git = (...args: string[]) => spawnSync('git', args, { cwd: repoRoot, encoding: 'utf8' });
@@ -62,14 +61,16 @@ function revision(): BenchDocument['revision'] {
   return { commit: head.stdout.trim(), dirty: status.status !== 0 || status.stdout.trim() !== '' };
 }
 
+/** Writes the run's results under `resultsDir` (resolved from the repository): its own folder, and `latest.json`. */
 function writeResults(doc: BenchDocument, table: string, resultsDir: string): string {
   const root = resolve(repoRoot, resultsDir);
   const dir = join(root, doc.startedAt.replace(/[:.]/g, '-'));
   mkdirSync(dir, { recursive: true });
   const json = renderJson(doc);
   writeFileSync(join(dir, 'bench.json'), json);
-  writeFileSync(join(dir, 'chart.svg'), renderSvg(doc.figures, `${describeRun(doc)}: ${doc.startedAt}`));
-  writeFileSync(join(dir, 'table.txt'), `${describeRun(doc)}: ${doc.startedAt}\n\n${table}\n`);
+  const title = `${describeRun(doc)}: ${doc.startedAt}`;
+  writeFileSync(join(dir, 'chart.svg'), renderSvg(doc.figures, title));
+  writeFileSync(join(dir, 'table.txt'), `${title}\n\n${table}\n`);
   writeFileSync(join(root, 'latest.json'), json);
   return dir;
 }

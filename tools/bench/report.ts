@@ -96,6 +96,9 @@ function goalLimit(f: EvaluatedFigure): number | undefined {
   }
 }
 
+/** The figure against its baseline, beside the goal in the chart: ", 0.44x". */
+const ratioText = (f: EvaluatedFigure) => (f.ratio !== undefined && Number.isFinite(f.ratio) ? `, ${formatNumber(f.ratio)}x` : '');
+
 /**
  * A horizontal bar chart, one row per figure that has a goal. Units differ from
  * row to row, so each row has its own scale: with a baseline, the figure's bar
@@ -103,9 +106,6 @@ function goalLimit(f: EvaluatedFigure): number | undefined {
  * goal's limit. Green meets the goal, red misses it, grey is the baseline, the
  * dashed line is the goal's limit.
  */
-/** The figure against its baseline, beside the goal in the chart: ", 0.44x". */
-const ratioText = (f: EvaluatedFigure) => (f.ratio !== undefined && Number.isFinite(f.ratio) ? `, ${formatNumber(f.ratio)}x` : '');
-
 export function renderSvg(figures: readonly EvaluatedFigure[], title: string): string {
   const rows = figures.filter((f) => f.goal);
   const width = 1100;

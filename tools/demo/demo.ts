@@ -13,11 +13,11 @@
 // the people are new on every run (a person may only be asked once a day, F14).
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { logLevel } from 'kafkajs';
 import { newKafka } from '@feedback/messaging';
 import { respondentLinkKey, signApiToken, signRespondentLink, type LinkPurpose, type Role } from '@feedback/auth';
 import { DEV_JWT_SECRET } from '@feedback/config';
+import { parseCommandLine, refuse } from '../command-line.ts';
 import { devProfile, stackUrls, testProfile } from '../stack/stack.ts';
 
 const root = join(__dirname, '..', '..');
@@ -25,24 +25,11 @@ const USAGE = 'usage: npm run demo -- [--people <customers and reviewers per bus
 
 /** The options, checked: a mistyped one is told with the usage (exit 2), never run with NaN ports or people. */
 function options(): { e2eOffset?: number; people: number } {
-  const refuse = (message: string): never => {
-    process.stderr.write(`${message}\n${USAGE}\n`);
-    process.exit(2);
-  };
-  let values: { 'e2e-offset'?: string; people: string; help: boolean };
-  try {
-    ({ values } = parseArgs({ options: { 'e2e-offset': { type: 'string' }, people: { type: 'string', default: '14' }, help: { type: 'boolean', default: false } } }));
-  } catch (error) {
-    return refuse((error as Error).message);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
+  const values = parseCommandLine({ 'e2e-offset': { type: 'string' }, people: { type: 'string', default: '14' }, help: { type: 'boolean', default: false } }, USAGE);
   const people = Number(values.people);
-  if (!Number.isInteger(people) || people < 10) refuse('--people must be a whole number of 10 or more (a group of fewer than k = 10 people is suppressed, A2)');
+  if (!Number.isInteger(people) || people < 10) refuse('--people must be a whole number of 10 or more (a group of fewer than k = 10 people is suppressed, A2)', USAGE);
   const offset = values['e2e-offset'] === undefined ? undefined : Number(values['e2e-offset']);
-  if (offset !== undefined && !(Number.isInteger(offset) && offset >= 0)) refuse('--e2e-offset must be a non-negative whole number');
+  if (offset !== undefined && !(Number.isInteger(offset) && offset >= 0)) refuse('--e2e-offset must be a non-negative whole number', USAGE);
   return { e2eOffset: offset, people };
 }
 
