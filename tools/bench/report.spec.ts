@@ -82,6 +82,12 @@ describe('the SVG chart', () => {
     expect(y('bench &amp; co')).toBeLessThan(y('green: goal met'));
   });
 
+  it('outlines every value label, so that a goal line crossing it does not run through its letters', () => {
+    const valueLabels = svg.split('\n').filter((line) => /^<text x="\d+" y="\d+"[^>]*>[^<]*(ms|MB|req\/s|events\/s)<\/text>$/.test(line));
+    expect(valueLabels).toHaveLength(4); // the pipeline and its baseline, p99, peak RSS
+    for (const label of valueLabels) expect(label).toContain('paint-order="stroke"');
+  });
+
   it('escapes text', () => {
     expect(svg).toContain('bench &amp; co');
     expect(svg).toContain('peak RSS &lt;requests&gt;');

@@ -99,6 +99,9 @@ function goalLimit(f: EvaluatedFigure): number | undefined {
 /** The figure against its baseline, beside the goal in the chart: ", 0.44x". */
 const ratioText = (f: EvaluatedFigure) => (f.ratio !== undefined && Number.isFinite(f.ratio) ? `, ${formatNumber(f.ratio)}x` : '');
 
+/** A white outline under a value label's letters, so that a goal's dashed line crossing it does not run through them. */
+const HALO = ' stroke="#ffffff" stroke-width="4" stroke-linejoin="round" paint-order="stroke"';
+
 /**
  * A horizontal bar chart, one row per figure that has a goal. Units differ from
  * row to row, so each row has its own scale: with a baseline, the figure's bar
@@ -138,10 +141,10 @@ export function renderSvg(figures: readonly EvaluatedFigure[], title: string): s
     parts.push(`<text x="12" y="${y + 16}">${escapeXml(`${f.scenario}: ${f.name}`)}</text>`);
     parts.push(`<text x="12" y="${y + 32}" fill="#555555">${escapeXml(`goal ${describeGoal(f.goal, f.unit)}${ratioText(f)}${f.met === undefined ? '' : f.met ? ' (met)' : ' (missed)'}`)}</text>`);
     parts.push(`<rect x="${labelWidth}" y="${y + 4}" width="${length(value)}" height="16" fill="${colour}"/>`);
-    parts.push(`<text x="${labelWidth + length(value) + 6}" y="${y + 16}">${escapeXml(withUnit(f.value, f.unit))}</text>`);
+    parts.push(`<text x="${labelWidth + length(value) + 6}" y="${y + 16}"${HALO}>${escapeXml(withUnit(f.value, f.unit))}</text>`);
     if (f.baseline) {
       parts.push(`<rect x="${labelWidth}" y="${y + 24}" width="${length(f.baseline.value)}" height="16" fill="#9e9e9e"/>`);
-      parts.push(`<text x="${labelWidth + length(f.baseline.value) + 6}" y="${y + 36}" fill="#555555">${escapeXml(`${f.baseline.label} ${withUnit(f.baseline.value, f.unit)}`)}</text>`);
+      parts.push(`<text x="${labelWidth + length(f.baseline.value) + 6}" y="${y + 36}" fill="#555555"${HALO}>${escapeXml(`${f.baseline.label} ${withUnit(f.baseline.value, f.unit)}`)}</text>`);
     }
   });
   parts.push('</svg>');
