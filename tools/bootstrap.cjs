@@ -7,10 +7,11 @@
 const { spawn, spawnSync } = require('node:child_process');
 const { existsSync, statSync } = require('node:fs');
 const { join } = require('node:path');
+const { pathToFileURL } = require('node:url');
 
 const root = join(__dirname, '..');
 const node24 = join(root, 'node_modules', 'node', 'bin', 'node');
-const tsxCli = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const tsxLoader = join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 
 const commands = {
   start: ['tools/stack/cli.ts'],
@@ -22,7 +23,7 @@ const commands = {
 
 function installNeeded() {
   const marker = join(root, 'node_modules', '.package-lock.json');
-  if (!existsSync(marker) || !existsSync(node24) || !existsSync(tsxCli)) return true;
+  if (!existsSync(marker) || !existsSync(node24) || !existsSync(tsxLoader)) return true;
   return statSync(join(root, 'package-lock.json')).mtimeMs > statSync(marker).mtimeMs;
 }
 
@@ -47,10 +48,14 @@ if (installNeeded()) {
 // kafkajs 2.2.4 schedules a negative timeout that Node 24 warns about (kafkajs issue #1751). The
 // platform's clients are made with newKafka (libs/messaging), which stops the 1 ms timer loop behind
 // it; the stack's short-lived probes are not, and the warning says nothing a developer can act on.
-// Through NODE_OPTIONS too: tsx runs the command in a process of its own, which does not inherit the flag.
+// Through NODE_OPTIONS too, so that the Node processes a command starts inherit it.
 const quiet = ['--disable-warning=TimeoutNegativeWarning'];
 const env = { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, ...quiet].filter(Boolean).join(' ') };
-const child = spawn(node24, [...quiet, tsxCli, ...commands[command], ...args], { cwd: root, stdio: 'inherit', env });
+// The command runs in this one process, TypeScript loaded by tsx's hooks (`--import`), not under tsx's
+// CLI: that runs it in a child of its own and, when a second signal comes (Ctrl-C reaches every process
+// of the group, and this one passes it on), SIGKILLs the child if it has not answered within 30 ms, as
+// happens while the stack is shutting down on two busy cores; `npm start` was then cut off mid-stop.
+const child = spawn(node24, [...quiet, '--import', pathToFileURL(tsxLoader).href, ...commands[command], ...args], { cwd: root, stdio: 'inherit', env });
 // A signal sent to this process alone (a process manager's SIGTERM, `timeout`) is passed on, so the
 // command stops what it started (the stack's ports, its broker and store) instead of living on orphaned.
 // Ctrl-C reaches both processes; the command treats a second SIGINT like the first.

@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = join(__dirname, '..');
 const bin = (pkg: string, file: string) => join(root, 'node_modules', pkg, file);
@@ -25,7 +26,7 @@ const steps: { name: string; args: string[] }[] = [
   // every scenario and measure every figure a goal is set for. Whether a goal is met is a result of the
   // full run on a quiet machine, never a test's verdict, so no figure is judged here. Its results go
   // with the test reports, never over a full run's bench-results/latest.json.
-  { name: 'bench, quick mode (every scenario runs; no figure judged)', args: [bin('tsx', 'dist/cli.mjs'), join(root, 'tools', 'bench', 'bench.ts'), '--quick', '--no-build', '--results-dir', join(reports, 'bench')] },
+  { name: 'bench, quick mode (every scenario runs; no figure judged)', args: ['--import', pathToFileURL(bin('tsx', 'dist/loader.mjs')).href, join(root, 'tools', 'bench', 'bench.ts'), '--quick', '--no-build', '--results-dir', join(reports, 'bench')] },
 ];
 
 /** Adds up the jest reports of this run: the closing line CI reads. */
