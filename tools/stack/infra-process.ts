@@ -3,12 +3,17 @@
 // Rules this file enforces, and why:
 // - Every child writes stdout+stderr to its own log file, never to our
 //   terminal: the stack's console stays readable and the log survives a crash.
-// - Children stay in OUR process group (no `detached`), so a Ctrl-C in the
-//   terminal reaches them too. On Linux they are also started through
-//   `setpriv --pdeathsig SIGTERM`, so even if this Node process is SIGKILLed
-//   the kernel tells them to stop: no orphaned JVM keeps a port busy. (The
-//   signal follows the spawning *thread*: start the stack from the main
-//   thread, not from a worker_thread that ends earlier.)
+// - On Linux children are started through `setpriv --pdeathsig SIGTERM`, so
+//   even if this Node process is SIGKILLed the kernel tells them to stop: no
+//   orphaned JVM keeps a port busy. (The signal follows the spawning *thread*:
+//   start the stack from the main thread, not from a worker_thread that ends
+//   earlier.) Those children get a process group of their own (`detached`),
+//   so a Ctrl-C in the terminal reaches only this process, which stops them in
+//   its order (stopAll): services before the broker. When the Ctrl-C reached
+//   the broker too, it shut down while the services were leaving their groups,
+//   lost the groups' emptied state, and the next start waited out the old
+//   members' 30 s session timeout. Without setpriv, children stay in OUR
+//   process group, so that a Ctrl-C still reaches them.
 // - Anything still running when this process exits gets SIGTERM from an
 //   'exit' hook (installed on first spawn, not at import time).
 // Only erasable TypeScript here: Node runs this file with type stripping.
@@ -70,6 +75,7 @@ export function spawnManaged(name: string, command: string, args: string[], o: S
         cwd: o.cwd,
         env: o.env ?? process.env,
         stdio: ['ignore', fd, fd],
+        detached: true,
       })
     : spawn(command, args, { cwd: o.cwd, env: o.env ?? process.env, stdio: ['ignore', fd, fd] });
   closeSync(fd); // the child has its own copy
