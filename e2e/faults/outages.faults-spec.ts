@@ -82,7 +82,11 @@ describe('outages', () => {
     process.kill(mongo, 'SIGSTOP');
     try {
       await publish('feedback.requests.v1', events.slice(100, 200));
-      await eventually('feedback-store to report the store down', async () => ((await health('feedback-store')) === 503 ? true : undefined), OUTAGE_MS);
+      const down = await eventually('feedback-store to report the store down', async () => {
+        const report = await healthReport('feedback-store');
+        return report.status === 503 ? report.body : undefined;
+      }, OUTAGE_MS);
+      expect(JSON.parse(down)).toMatchObject({ statusCode: 503, error: 'dependency_unavailable', message: expect.stringContaining('mongo'), dependencies: { mongo: 'down' } });
       await pause(OUTAGE_MS);
     } finally {
       process.kill(mongo, 'SIGCONT');
@@ -114,7 +118,11 @@ describe('outages', () => {
           return { key: requestId, value: JSON.stringify(envelope('InformationRequested', data, { source: 'requests' })) };
         }),
       );
-      await eventually('notifications to report the mail server down', async () => ((await health('notifications')) === 503 ? true : undefined), OUTAGE_MS);
+      const down = await eventually('notifications to report the mail server down', async () => {
+        const report = await healthReport('notifications');
+        return report.status === 503 ? report.body : undefined;
+      }, OUTAGE_MS);
+      expect(JSON.parse(down)).toMatchObject({ statusCode: 503, error: 'dependency_unavailable', dependencies: { smtp: 'down', mongo: 'up' } });
       await pause(OUTAGE_MS);
     } finally {
       process.kill(maildev, 'SIGCONT');

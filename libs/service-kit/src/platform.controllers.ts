@@ -1,12 +1,13 @@
-import { Controller, Get, Header, Injectable } from '@nestjs/common';
+import { Controller, Get, Header, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import type { Admin } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { PublicRoute } from '@feedback/auth';
 import { KafkaEventServer } from '@feedback/messaging';
 import { metricsRegistry } from '@feedback/observability';
+import { unhealthy } from './health-report';
 
 /** A kafkajs admin kept connected for health probes. */
 export abstract class KafkaAdmin {
@@ -86,9 +87,15 @@ export class PlatformController {
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOperation({ summary: 'Liveness and readiness: 200 when Kafka, MongoDB (and the service\'s own dependencies, e.g. SMTP) are reachable, 503 otherwise' })
   @ApiOkResponse({ description: 'every dependency is up' })
-  @ApiServiceUnavailableResponse({ description: 'a dependency is down; the body says which' })
-  check() {
-    return this.health.check([() => this.infrastructure.kafka(), () => this.infrastructure.mongo(), ...this.infrastructure.contributed()]);
+  @ApiServiceUnavailableResponse({ description: '`dependency_unavailable` (or `shutting_down`): `dependencies` names each dependency, `up` or `down`' })
+  async check() {
+    try {
+      return await this.health.check([() => this.infrastructure.kafka(), () => this.infrastructure.mongo(), ...this.infrastructure.contributed()]);
+    } catch (error) {
+      // terminus puts its whole report in the exception, which the error filter would reduce to "Service Unavailable".
+      if (error instanceof ServiceUnavailableException) throw unhealthy(error.getResponse() as HealthCheckResult);
+      throw error;
+    }
   }
 
   @Get('metrics')
