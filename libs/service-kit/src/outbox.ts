@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import type { Envelope, TopicDefinition } from '@feedback/contracts';
@@ -60,14 +60,15 @@ const FLUSH_LINGER_MS = 5;
  * under load this turns a broker round trip per change into one per batch).
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationShutdown {
+export class OutboxRelay implements BeforeApplicationShutdown {
   private readonly log = new Logger('OutboxRelay');
   private readonly collections = new Set<string>();
   /** Per collection: documents waiting for the next batch, and who waits for them. */
   private readonly queued = new Map<string, Map<string, { id: unknown; waiting: (() => void)[] }>>();
   private readonly draining = new Set<string>();
   private timer?: NodeJS.Timeout;
-  private sweeping = false;
+  /** The sweep under way, if any: one at a time, and shutdown waits for it. */
+  private sweeping?: Promise<void>;
 
   constructor(
     private readonly publisher: EventPublisher,
@@ -77,7 +78,9 @@ export class OutboxRelay implements OnApplicationShutdown {
   /** Starts sweeping `collection` (call from a module's onModuleInit). */
   watch(collection: string, intervalMs = 1000): void {
     this.collections.add(collection);
-    this.timer ??= setInterval(() => void this.sweep(), intervalMs);
+    this.timer ??= setInterval(() => {
+      this.sweeping ??= this.sweep().finally(() => (this.sweeping = undefined));
+    }, intervalMs);
   }
 
   /** Publishes the pending entries of one document soon; resolves when tried. Failures are left to the sweep. */
@@ -115,9 +118,8 @@ export class OutboxRelay implements OnApplicationShutdown {
     }
   }
 
+  /** Never rejects: a failed sweep is retried by the next one. */
   private async sweep(): Promise<void> {
-    if (this.sweeping) return;
-    this.sweeping = true;
     try {
       for (const collection of this.collections) {
         const pending = await this.connection
@@ -129,8 +131,6 @@ export class OutboxRelay implements OnApplicationShutdown {
       }
     } catch (error) {
       this.log.warn(`outbox sweep failed, retrying: ${(error as Error).message}`);
-    } finally {
-      this.sweeping = false;
     }
   }
 
@@ -180,7 +180,11 @@ export class OutboxRelay implements OnApplicationShutdown {
     );
   }
 
-  onApplicationShutdown(): void {
+  // Before the application's shutdown hooks close the store's connection (mongoose's onApplicationShutdown):
+  // a sweep started after that only failed, with a warning in the log. What is left is published by the next start.
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.sweeping;
   }
 }
