@@ -28,8 +28,8 @@ const repoRoot = join(__dirname, '..', '..');
 
 // kafkajs 2.2.4 schedules a negative timeout that Node 24 warns about (kafkajs
 // issue #1751; the bench's own client is made with newKafka, which stops the timer
-// loop behind it, but the stack's probes are not); tsx runs this file in a child that doesn't inherit
-// bootstrap.cjs's --disable-warning, so that one warning is dropped here.
+// loop behind it, but the stack's probes are not). bootstrap.cjs starts this file with --disable-warning
+// for it; run any other way (straight from node), that one warning is dropped here too.
 process.removeAllListeners('warning');
 process.on('warning', (warning) => {
   if (warning.name !== 'TimeoutNegativeWarning') process.stderr.write(`${warning.name}: ${warning.message}\n`);
